@@ -1,0 +1,14 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Ondermijning rapportage",
+    "summary": "Statistieken, Excel-exports en -import voor ondermijningssignalen",
+    "version": "18.0.1.0.0",
+    "category": "Services/Ondermijning",
+    "website": "https://github.com/ondermijning/ondermijning-odoo",
+    "author": "Ondermijning Odoo contributors",
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["ondermijning_signalen"],
+    "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
+    "data": [],
+}
