@@ -15,6 +15,13 @@
     "data": [
         "security/ondermijning_security.xml",
         "security/ir.model.access.csv",
+        "data/ondermijning_data.xml",
+        "views/ondermijning_signaal_views.xml",
+        "views/ondermijning_melding_views.xml",
+        "views/ondermijning_weging_views.xml",
+        "views/ondermijning_casus_views.xml",
+        "views/ondermijning_overleg_views.xml",
+        "views/ondermijning_config_views.xml",
         "views/ondermijning_menus.xml",
     ],
     "demo": [],

@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class OndermijningInstrument(models.Model):
+    """An instrument of the bestuurlijk instrumentarium (Damocles, Bibob...)."""
+
+    _name = "ondermijning.instrument"
+    _description = "Instrument"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    legal_basis = fields.Char(translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)

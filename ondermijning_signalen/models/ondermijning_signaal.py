@@ -1,0 +1,500 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.crypto import EncryptedChar, EncryptedText
+from .ondermijning_weging_uitkomst import END_STATES
+
+# Fields about the case itself: readable by those who handle or discuss
+# signals, never by a melder or by a beheerder on the strength of that role.
+CASE_GROUPS = (
+    "ondermijning_signalen.group_medewerker,"
+    "ondermijning_signalen.group_overleg,"
+    "ondermijning_signalen.group_afdeling"
+)
+STAFF_GROUP = "ondermijning_signalen.group_medewerker"
+STEP_ORDER = ["stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"]
+# The wegingen each step needs, with the outcome code(s) that let a signal in.
+STEP_REQUIREMENTS = {
+    "stap2": [("w1", None), ("w2a", None), ("w2b", None)],
+    "stap3": [("w3", None), ("beslis", ("vervolganalyse",))],
+    "stap4": [("w4", ("casusoverleg",))],
+}
+CHANNELS = [
+    ("telefoon", "Telefoon"),
+    ("email", "E-mail"),
+    ("web", "Web"),
+    ("balie", "Balie"),
+    ("mma_platform", "MMA-platform"),
+    ("post", "Post"),
+    ("overig", "Overig"),
+]
+
+
+class OndermijningSignaal(models.Model):
+    """A signal of ondermijning, taken through the CCV stappenplan.
+
+    Every change of step goes through ``write`` and is checked against the
+    wegingen the step needs, whether it comes from the board, a button, an
+    import or a scheduled action."""
+
+    _name = "ondermijning.signaal"
+    _description = "Signaal"
+    _inherit = ["mail.thread", "mail.activity.mixin", "ondermijning.encryption.mixin"]
+    _order = "date_received desc, id desc"
+    _check_company_auto = True
+    _mail_post_access = "read"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False,
+        default=lambda self: self.env._("New"), index="trigram",
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Gemeente", required=True, index=True,
+        default=lambda self: self.env.company,
+    )
+    active = fields.Boolean(default=True)
+    date_received = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, index=True,
+    )
+    herkomst_id = fields.Many2one(
+        "ondermijning.herkomst", string="Source", required=True, index=True,
+        default=lambda self: self.env.ref(
+            "ondermijning_signalen.herkomst_meldpunt", raise_if_not_found=False
+        ),
+    )
+    herkomst_code = fields.Char(related="herkomst_id.code", string="Source code")
+    channel = fields.Selection(CHANNELS, required=True, default="web")
+    melder_user_id = fields.Many2one(
+        "res.users", string="Melder", index=True, copy=False,
+        help="The employee who reported the signal; empty when anonymous or external.",
+    )
+    is_anonymous = fields.Boolean(compute="_compute_is_anonymous", string="Anonymous")
+    melder_contact = EncryptedText(
+        string="Reporter contact details", groups=CASE_GROUPS,
+        help="Contact details of an external reporter (encrypted).",
+    )
+    categorie_id = fields.Many2one(
+        "ondermijning.categorie", string="Category", required=True, index=True,
+    )
+    date_facts = fields.Datetime(string="Date of the facts", groups=CASE_GROUPS)
+    facts_location = EncryptedChar(
+        string="Place of the facts", groups=CASE_GROUPS,
+        help="Address or description of the place (encrypted).",
+    )
+    wijk_id = fields.Many2one(
+        "ondermijning.wijk", string="Wijk", index=True, check_company=True,
+    )
+    description = EncryptedText(groups=CASE_GROUPS)
+    subject_ids = fields.One2many(
+        "ondermijning.subject", "signaal_id", string="Subjects and objects",
+        groups=CASE_GROUPS,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Owner", tracking=True, index=True,
+        default=lambda self: self.env.user, groups=CASE_GROUPS,
+        domain="[('share', '=', False)]",
+    )
+    handler_display = fields.Char(
+        string="Handled by", compute="_compute_handler_display", groups=CASE_GROUPS,
+    )
+    date_deadline = fields.Date(string="Deadline", tracking=True, index=True)
+    stage_id = fields.Many2one(
+        "ondermijning.stage", string="Stage", required=True, index=True,
+        tracking=True, copy=False, ondelete="restrict",
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage(),
+    )
+    stage_code = fields.Selection(related="stage_id.code", string="Step", store=True, index=True)
+    date_stap2 = fields.Datetime(string="Entered stap 2", readonly=True, copy=False)
+    date_stap3 = fields.Datetime(string="Entered stap 3", readonly=True, copy=False)
+    date_stap4 = fields.Datetime(string="Entered stap 4", readonly=True, copy=False)
+    date_monitoring = fields.Datetime(string="Entered monitoring", readonly=True, copy=False)
+    # MMA
+    mma_number = fields.Char(string="MMA report number", index=True, copy=False)
+    mma_date_received = fields.Date(string="MMA received")
+    mma_date_opened = fields.Date(string="MMA opened")
+    mma_discipline = fields.Selection(
+        [("mono", "Monodisciplinair"), ("multi", "Multidisciplinair")],
+        string="Mono/multi",
+    )
+    bt_tafel_date = fields.Date(string="Brought into BT-ondermijningstafel")
+    mma_follow_up = fields.Selection(
+        [
+            ("geen_actie", "Geen actie"),
+            ("gemeente", "Opgepakt door gemeente (mono)"),
+            ("bt_tafel", "Ingebracht in BT-ondermijningstafel"),
+            ("politie", "Overgelaten aan politie"),
+            ("riec", "Ingebracht bij RIEC"),
+            ("overig", "Overig"),
+        ],
+        string="MMA result / follow-up",
+    )
+    mma_duplicate_count = fields.Integer(compute="_compute_mma_duplicate_count")
+    # Process
+    weging_ids = fields.One2many(
+        "ondermijning.weging", "signaal_id", string="Wegingen", groups=STAFF_GROUP,
+    )
+    raadpleging_ids = fields.One2many(
+        "ondermijning.bronraadpleging", "signaal_id", string="Source consultations",
+        groups=STAFF_GROUP,
+    )
+    overleg_ids = fields.Many2many(
+        "ondermijning.overleg", "ondermijning_overleg_ondermijning_signaal_rel",
+        "ondermijning_signaal_id", "ondermijning_overleg_id", string="Overleggen",
+        copy=False,
+    )
+    next_weging = fields.Selection(
+        selection=lambda self: self.env["ondermijning.weging"]._fields["weging_type"].selection,
+        string="Next weging", compute="_compute_next_weging",
+    )
+    casus_id = fields.Many2one(
+        "ondermijning.casus", string="Casus", index=True, check_company=True,
+        copy=False, groups=CASE_GROUPS,
+    )
+    afdeling_id = fields.Many2one(
+        "ondermijning.afdeling", string="Department with regie", index=True,
+        check_company=True, copy=False,
+    )
+    end_state = fields.Selection(END_STATES, index=True, copy=False, readonly=True, tracking=True)
+    date_end = fields.Datetime(string="Ended", readonly=True, copy=False)
+    end_reason = EncryptedText(string="Reason for ending", readonly=True, groups=CASE_GROUPS)
+    referred_to = fields.Char(
+        string="Referred to", copy=False, groups=CASE_GROUPS,
+        help="The instantie or gemeente the signal was referred to.",
+    )
+    melder_status = fields.Selection(
+        [("ontvangen", "Received"), ("in_behandeling", "Being handled"),
+         ("afgehandeld", "Handled")],
+        string="Status", compute="_compute_melder_status",
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    earlier_signal_count = fields.Integer(
+        string="Earlier signals", compute="_compute_earlier_signals", groups=CASE_GROUPS,
+    )
+
+    _sql_constraints = [
+        ("name_company_unique", "unique(company_id, name)",
+         "The reference of a signal is unique within a gemeente."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
+    def _default_stage(self):
+        return self.env["ondermijning.stage"].search([("code", "=", "stap1")], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    @api.depends("melder_user_id")
+    def _compute_is_anonymous(self):
+        for signal in self:
+            signal.is_anonymous = not signal.melder_user_id
+
+    @api.depends("user_id", "company_id")
+    @api.depends_context("uid")
+    def _compute_handler_display(self):
+        hide = not self.env.user.has_group("ondermijning_signalen.group_medewerker")
+        for signal in self:
+            if hide and signal.company_id.ondermijning_hide_officials:
+                signal.handler_display = signal.company_id.ondermijning_team_name
+            else:
+                signal.handler_display = signal.user_id.name or ""
+
+    @api.depends("mma_number", "company_id")
+    def _compute_mma_duplicate_count(self):
+        for signal in self:
+            signal.mma_duplicate_count = signal.mma_number and self.search_count(
+                signal._mma_duplicate_domain()
+            )
+
+    def _mma_duplicate_domain(self):
+        self.ensure_one()
+        domain = [
+            ("mma_number", "=", self.mma_number.strip()),
+            ("company_id", "=", self.company_id.id),
+            ("active", "in", [True, False]),
+        ]
+        if self._origin.id:
+            domain.append(("id", "!=", self._origin.id))
+        return domain
+
+    @api.onchange("mma_number")
+    def _onchange_mma_number(self):
+        if self.mma_number and self.mma_duplicate_count:
+            return {
+                "warning": {
+                    "title": self.env._("Duplicate MMA report number"),
+                    "message": self.env._(
+                        "MMA report %s has already been registered in this gemeente.",
+                        self.mma_number,
+                    ),
+                }
+            }
+
+    @api.depends("weging_ids.uitkomst_id", "stage_code", "end_state")
+    def _compute_next_weging(self):
+        for signal in self:
+            signal.next_weging = signal._next_weging_type()
+
+    def _next_weging_type(self):
+        """The weging the signal is waiting for, from the stappenplan."""
+        self.ensure_one()
+        if self.end_state:
+            return False
+        for weging_type in ("w1", "w2a", "w2b", "w3", "beslis"):
+            if not self._latest_weging(weging_type):
+                return weging_type
+        if self.stage_code == "stap3" and not self._latest_weging("w4"):
+            return "w4" if self.sudo().raadpleging_ids.filtered("is_hit") else False
+        return False
+
+    @api.depends("end_state", "stage_code")
+    def _compute_melder_status(self):
+        for signal in self:
+            if signal.end_state:
+                signal.melder_status = "afgehandeld"
+            elif signal.stage_code == "stap1":
+                signal.melder_status = "ontvangen"
+            else:
+                signal.melder_status = "in_behandeling"
+
+    @api.depends("date_deadline", "end_state")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for signal in self:
+            signal.is_overdue = bool(
+                not signal.end_state and signal.date_deadline and signal.date_deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue."))
+        today = fields.Date.context_today(self)
+        domain = [("end_state", "=", False), ("date_deadline", "<", today)]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    def _compute_earlier_signals(self):
+        for signal in self:
+            signal.earlier_signal_count = len(signal._earlier_signals())
+
+    def _earlier_signals(self):
+        """Signals of this gemeente received earlier about the same subject or
+        object, as far as the current user may see them."""
+        self.ensure_one()
+        keys = [key for key in self.subject_ids.mapped("match_key") if key]
+        if not keys or not self.id:
+            return self.browse()
+        return self.search([
+            ("id", "!=", self.id),
+            ("company_id", "=", self.company_id.id),
+            ("date_received", "<=", self.date_received),
+            ("subject_ids.match_key", "in", keys),
+        ])
+
+    # ------------------------------------------------------------------
+    # Create / write: reference, deadline and the step gates
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            if vals.get("name", self.env._("New")) == self.env._("New") or not vals.get("name"):
+                vals["name"] = self._next_reference(company, vals.get("date_received"))
+            if not vals.get("date_deadline"):
+                received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
+                vals["date_deadline"] = received.date() + timedelta(
+                    days=company.ondermijning_weging1_days
+                )
+        signals = super().create(vals_list)
+        for signal in signals:
+            if signal.stage_code != "stap1":
+                signal._check_step_gate(signal.stage_id)
+        return signals
+
+    @api.model
+    def _next_reference(self, company, date_received=None):
+        """Reference per gemeente and year, e.g. 2026-00042."""
+        sequence = self.env["ir.sequence"].sudo().search(
+            [("code", "=", "ondermijning.signaal"), ("company_id", "=", company.id)], limit=1
+        )
+        if not sequence:
+            sequence = self.env["ir.sequence"].sudo().create({
+                "name": f"Signaal {company.name}",
+                "code": "ondermijning.signaal",
+                "company_id": company.id,
+                "prefix": "%(range_year)s-",
+                "padding": 5,
+                "use_date_range": True,
+            })
+        date = fields.Datetime.to_datetime(date_received) or fields.Datetime.now()
+        return sequence.with_context(ir_sequence_date=fields.Date.to_string(date.date()))._next()
+
+    def write(self, vals):
+        if "stage_id" in vals:
+            stage = self.env["ondermijning.stage"].browse(vals["stage_id"])
+            for signal in self:
+                if signal.stage_id != stage:
+                    signal._check_step_gate(stage, pending=vals)
+            vals = self._stamp_stage_dates(stage, vals)
+        return super().write(vals)
+
+    def _stamp_stage_dates(self, stage, vals):
+        field = f"date_{stage.code}" if stage.code in ("stap2", "stap3", "stap4", "monitoring") else None
+        if field and not vals.get(field):
+            vals = dict(vals)
+            vals[field] = fields.Datetime.now()
+        return vals
+
+    def _check_step_gate(self, stage, pending=None):
+        """Refuse a move to ``stage`` that the stappenplan does not allow,
+        saying what is missing."""
+        problems = self._step_gate_problems(stage, pending or {})
+        if problems:
+            raise UserError(
+                self.env._("%(signal)s cannot move to %(stage)s: %(problems)s",
+                           signal=self.name, stage=stage.name, problems=" ".join(problems))
+            )
+
+    def _step_gate_problems(self, stage, pending):
+        self.ensure_one()
+        end_state = pending.get("end_state", self.end_state)
+        if stage.code == "afgesloten":
+            return [] if end_state else [
+                self.env._("record an end state first (a weging or decision that ends the signal).")
+            ]
+        if end_state:
+            return [self.env._("the signal has ended (%s).",
+                               dict(self._fields["end_state"]._description_selection(self.env))[end_state])]
+        problems = []
+        target = STEP_ORDER.index(stage.code)
+        wegingen = self.env["ondermijning.weging"]._fields["weging_type"]._description_selection(self.env)
+        labels = dict(wegingen)
+        for step, requirements in STEP_REQUIREMENTS.items():
+            if STEP_ORDER.index(step) > target:
+                continue
+            for weging_type, codes in requirements:
+                weging = self._latest_weging(weging_type)
+                if not weging:
+                    problems.append(self.env._("%s is missing.", labels[weging_type]))
+                elif codes and weging.uitkomst_id.code not in codes:
+                    problems.append(self.env._("%(weging)s has outcome '%(outcome)s'.",
+                                               weging=labels[weging_type],
+                                               outcome=weging.uitkomst_id.name))
+                elif not codes and not weging.uitkomst_id.positive:
+                    problems.append(self.env._("%(weging)s is negative ('%(outcome)s').",
+                                               weging=labels[weging_type],
+                                               outcome=weging.uitkomst_id.name))
+        if target >= STEP_ORDER.index("stap4"):
+            if not self.sudo().raadpleging_ids.filtered("is_hit"):
+                problems.append(self.env._("no consulted source gave a hit."))
+            if not self.sudo().casus_id:
+                problems.append(self.env._("the signal is not part of a casus."))
+        if stage.code == "monitoring" and self.sudo().casus_id.state not in ("monitoring", "afgesloten"):
+            problems.append(self.env._("its casus is not in monitoring."))
+        return problems
+
+    def _latest_weging(self, weging_type):
+        wegingen = self.sudo().weging_ids.filtered(lambda w: w.weging_type == weging_type)
+        return wegingen.sorted(lambda w: (w.date, w.id))[-1:] if wegingen else wegingen
+
+    # ------------------------------------------------------------------
+    # Process actions (one path per state change)
+    # ------------------------------------------------------------------
+    def action_next_step(self):
+        """Button: move to the next step, through the same gate as the board."""
+        stages = self.env["ondermijning.stage"].search([])
+        for signal in self:
+            later = stages.filtered(
+                lambda s, sig=signal: STEP_ORDER.index(s.code) > STEP_ORDER.index(sig.stage_code)
+                and s.code not in ("afgesloten",)
+            )
+            if not later:
+                raise UserError(self.env._("%s is already in its last step.", signal.name))
+            signal.stage_id = later[0]
+        return True
+
+    def action_record_weging(self):
+        """Open the form for the weging that is due (or the one in context)."""
+        self.ensure_one()
+        weging_type = self.env.context.get("weging_type") or self.next_weging
+        if not weging_type:
+            raise UserError(self.env._("No weging is due for %s.", self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": dict(self.env["ondermijning.weging"]._fields["weging_type"]
+                         ._description_selection(self.env))[weging_type],
+            "res_model": "ondermijning.weging",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_signaal_id": self.id,
+                "default_weging_type": weging_type,
+            },
+        }
+
+    def _end(self, end_state, reason, referred_to=False, afdeling=False):
+        """End the signal: record the end state and fold it away."""
+        closed = self.env["ondermijning.stage"].search([("code", "=", "afgesloten")], limit=1)
+        for signal in self:
+            if signal.end_state:
+                raise UserError(self.env._("%s has already ended.", signal.name))
+            vals = {
+                "end_state": end_state,
+                "date_end": fields.Datetime.now(),
+                "end_reason": reason,
+                "stage_id": closed.id,
+            }
+            if referred_to:
+                vals["referred_to"] = referred_to
+            if afdeling:
+                vals["afdeling_id"] = afdeling.id
+            signal.sudo().write(vals)
+            signal._notify_melder("closed")
+
+    def _close_when_no_hit(self):
+        """Stap 3: no hit in any approved source means the signal is not
+        taken into treatment."""
+        for signal in self:
+            consultations = signal.sudo().raadpleging_ids
+            if consultations and all(c.state == "no_hit" for c in consultations):
+                signal._end("niet_in_behandeling", self.env._(
+                    "No hit in any of the consulted municipal sources."))
+
+    def _open_casus(self):
+        """Weging 4 chose a casusoverleg: the signal gets a casus (stap 4)."""
+        for signal in self.filtered(lambda s: not s.sudo().casus_id):
+            casus = self.env["ondermijning.casus"].sudo().create({
+                "company_id": signal.company_id.id,
+                "user_id": signal.sudo().user_id.id or self.env.uid,
+            })
+            signal.sudo().casus_id = casus
+
+    def action_open_earlier_signals(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Earlier signals"),
+            "res_model": "ondermijning.signaal",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self._earlier_signals().ids)],
+        }
+
+    # ------------------------------------------------------------------
+    # Melder
+    # ------------------------------------------------------------------
+    def _notify_melder(self, event):
+        """Feedback to the melder through their receipt, without case details."""
+        meldingen = self.env["ondermijning.melding"].sudo().search([("signaal_id", "in", self.ids)])
+        meldingen._notify(event)
+
+    @api.constrains("mma_number", "herkomst_id")
+    def _check_mma_number(self):
+        for signal in self:
+            if signal.herkomst_code == "mma" and not signal.mma_number:
+                raise ValidationError(self.env._("An MMA signal needs its MMA report number."))

@@ -1,0 +1,2 @@
+from . import crypto
+from .crypto import EncryptedChar, EncryptedText

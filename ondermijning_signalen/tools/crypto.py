@@ -1,0 +1,166 @@
+"""Encryption at rest for sensitive fields.
+
+Values are encrypted with AES-256-GCM (authenticated) under a key that lives
+outside the database: the ``ondermijning_keys`` option of the Odoo config file
+or the ``ONDERMIJNING_KEYS`` environment variable, formatted as
+``id1:base64key,id2:base64key``. The first key encrypts; every listed key can
+decrypt, which is what makes rotation possible. A stored value looks like
+``ond1:<key id>:<base64(nonce + ciphertext)>``; the key id is also bound to the
+ciphertext as associated data.
+"""
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from odoo import _, fields
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+PREFIX = "ond1:"
+NONCE_SIZE = 12
+
+
+class KeyError_(UserError):
+    """A missing or wrong key: never write plaintext, never lose data."""
+
+
+def _key_setting():
+    return config.get("ondermijning_keys") or os.environ.get("ONDERMIJNING_KEYS") or ""
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_keys(setting):
+    keys = []
+    for item in filter(None, (part.strip() for part in setting.split(","))):
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not key_id:
+            raise KeyError_(
+                _("The encryption key setting is malformed: expected 'id:base64key'.")
+            )
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except ValueError as exc:
+            raise KeyError_(
+                _("Encryption key '%s' is not valid base64.", key_id)
+            ) from exc
+        if len(key) != 32:
+            raise KeyError_(
+                _("Encryption key '%s' must be 32 bytes (AES-256).", key_id)
+            )
+        keys.append((key_id, key))
+    return tuple(keys)
+
+
+def keys():
+    """All configured keys, current one first."""
+    parsed = _parse_keys(_key_setting())
+    if not parsed:
+        raise KeyError_(
+            _(
+                "No encryption key is configured. Set 'ondermijning_keys' in the "
+                "Odoo configuration file or the ONDERMIJNING_KEYS environment "
+                "variable; sensitive data cannot be stored or read without it."
+            )
+        )
+    return parsed
+
+
+def current_key_id():
+    return keys()[0][0]
+
+
+def is_encrypted(value):
+    return isinstance(value, str) and value.startswith(PREFIX)
+
+
+def key_id_of(token):
+    return token[len(PREFIX) :].split(":", 1)[0]
+
+
+def encrypt(plaintext):
+    key_id, key = keys()[0]
+    nonce = os.urandom(NONCE_SIZE)
+    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), key_id.encode())
+    return f"{PREFIX}{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(token):
+    key_id, _sep, payload = token[len(PREFIX) :].partition(":")
+    key = dict(keys()).get(key_id)
+    if key is None:
+        raise KeyError_(
+            _(
+                "Encryption key '%s' is needed to read this data but is not "
+                "configured. Add it to 'ondermijning_keys'.",
+                key_id,
+            )
+        )
+    raw = base64.b64decode(payload)
+    try:
+        plain = AESGCM(key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], key_id.encode())
+    except Exception as exc:  # cryptography raises InvalidTag
+        raise KeyError_(
+            _(
+                "Encrypted data could not be decrypted with key '%s': the key "
+                "is wrong or the data was altered.",
+                key_id,
+            )
+        ) from exc
+    return plain.decode()
+
+
+def blind_index(scope, value):
+    """Keyed hash to find equal values (same KvK number, same address)
+    without storing them in clear. Keyed with a key derived from the
+    ``ondermijning_index_key`` option, or else from the oldest data key, so
+    that rotating the data key does not change the index."""
+    index_key = config.get("ondermijning_index_key") or os.environ.get(
+        "ONDERMIJNING_INDEX_KEY"
+    )
+    if index_key:
+        secret = index_key.encode()
+    else:
+        secret = hmac.new(keys()[-1][1], b"ondermijning-blind-index", hashlib.sha256).digest()
+    message = f"{scope}:{value}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+class _EncryptedMixin:
+    """Field behaviour shared by EncryptedChar and EncryptedText: encrypt on
+    the way to the column, decrypt on the way from it."""
+
+    encrypted = True
+
+    @property
+    def _description_searchable(self):
+        return False
+
+    def _description_sortable(self, env):
+        return False
+
+    def _description_groupable(self, env):
+        return False
+
+    def convert_to_column(self, value, record, values=None, validate=True):
+        value = super().convert_to_column(value, record, values, validate)
+        if value is None or value == "" or is_encrypted(value):
+            return value or None
+        return encrypt(value)
+
+    def convert_to_cache(self, value, record, validate=True):
+        if not validate and is_encrypted(value):
+            value = decrypt(value)
+        return super().convert_to_cache(value, record, validate)
+
+
+class EncryptedChar(_EncryptedMixin, fields.Char):
+    """A Char whose value is encrypted at rest (not searchable)."""
+
+
+class EncryptedText(_EncryptedMixin, fields.Text):
+    """A Text whose value is encrypted at rest (not searchable)."""
