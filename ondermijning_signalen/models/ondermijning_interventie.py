@@ -9,7 +9,7 @@ class OndermijningInterventie(models.Model):
 
     _name = "ondermijning.interventie"
     _description = "Intervention"
-    _inherit = ["mail.activity.mixin", "ondermijning.encryption.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ondermijning.encryption.mixin"]
     _order = "date_deadline, id"
     _check_company_auto = True
 

@@ -235,7 +235,7 @@ class OndermijningSignaal(models.Model):
                 }
             }
 
-    @api.depends("weging_ids.uitkomst_id", "stage_code", "end_state")
+    @api.depends("weging_ids.uitkomst_id", "raadpleging_ids.state", "stage_code", "end_state")
     def _compute_next_weging(self):
         for signal in self:
             signal.next_weging = signal._next_weging_type()

@@ -93,6 +93,9 @@ class OndermijningWeging(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if not (vals.get("motivation") or "").strip():
+                raise ValidationError(self.env._("Every weging needs a motivation."))
         wegingen = super().create(vals_list)
         for weging in wegingen:
             weging._check_may_record()

@@ -1,0 +1,109 @@
+from odoo.tests import TransactionCase, new_test_user
+
+ROLE_GROUPS = {
+    "melder": "base.group_user",
+    "medewerker": "ondermijning_signalen.group_medewerker",
+    "team": "ondermijning_signalen.group_team",
+    "privacy": "ondermijning_signalen.group_privacy",
+    "overleg": "ondermijning_signalen.group_overleg",
+    "afdeling": "ondermijning_signalen.group_afdeling",
+    "beheerder": "ondermijning_signalen.group_beheerder",
+    "analist": "ondermijning_signalen.group_analist",
+}
+
+
+class OndermijningCase(TransactionCase):
+    """Two gemeenten, a user per role in the first, a medewerker in the
+    second, and helpers that walk a signal through the stappenplan the way
+    the users do (as those users, not as superuser)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.gemeente = cls.env["res.company"].create({"name": "Gemeente Hengelo (test)"})
+        cls.gemeente2 = cls.env["res.company"].create({"name": "Gemeente Almelo (test)"})
+        cls.users = {}
+        for role, groups in ROLE_GROUPS.items():
+            cls.users[role] = new_test_user(
+                cls.env, login=f"test_{role}", groups=f"base.group_user,{groups}",
+                company_id=cls.gemeente.id, company_ids=[cls.gemeente.id],
+            )
+        cls.users["team"].groups_id |= cls.env.ref("ondermijning_signalen.group_team")
+        cls.medewerker2 = new_test_user(
+            cls.env, login="test_medewerker2",
+            groups="base.group_user,ondermijning_signalen.group_medewerker",
+            company_id=cls.gemeente2.id, company_ids=[cls.gemeente2.id],
+        )
+        cls.afdeling = cls.env["ondermijning.afdeling"].create({
+            "name": "Vergunningen", "company_id": cls.gemeente.id,
+            "user_ids": [(4, cls.users["afdeling"].id)],
+        })
+        cls.politie = cls.env["res.partner"].create({"name": "Politie Oost-Nederland", "is_company": True})
+        cls.users["overleg"].partner_id.parent_id = cls.politie
+        cls.categorie = cls.env.ref("ondermijning_signalen.categorie_mma_drugsdelicten")
+        cls.stage = {
+            code: cls.env.ref(f"ondermijning_signalen.stage_{code}")
+            for code in ("stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten")
+        }
+
+    # -- helpers ---------------------------------------------------------
+    def as_user(self, role, records):
+        return records.with_user(self.users[role])
+
+    def outcome(self, weging_type, code):
+        return self.env.ref(f"ondermijning_signalen.uitkomst_{weging_type}_{code}")
+
+    def new_signal(self, **vals):
+        Signal = self.env["ondermijning.signaal"].with_user(self.users["medewerker"])
+        return Signal.create(dict({
+            "categorie_id": self.categorie.id,
+            "description": "Hennepkwekerij vermoed aan de Dorpsstraat 1",
+            "company_id": self.gemeente.id,
+        }, **vals))
+
+    def weeg(self, signal, weging_type, code, role="medewerker", **vals):
+        values = {
+            "signaal_id": signal.id,
+            "weging_type": weging_type,
+            "uitkomst_id": self.outcome(weging_type, code).id,
+            "motivation": f"Motivering {weging_type} {code}",
+        }
+        if weging_type == "w1":
+            values["indicator_ids"] = [(4, self.env.ref("ondermijning_signalen.indicator_verankering_1").id)]
+            values["signalering_ids"] = [(4, self.env.ref("ondermijning_signalen.indicator_signalering_2").id)]
+        if weging_type == "w2b":
+            values["register"] = "bag"
+        values.update(vals)
+        return self.env["ondermijning.weging"].with_user(self.users[role]).create(values)
+
+    def move(self, signal, code, role="medewerker"):
+        signal.with_user(self.users[role]).write({"stage_id": self.stage[code].id})
+
+    def through_stap1(self, signal):
+        self.weeg(signal, "w1", "ondermijning")
+        self.weeg(signal, "w2a", "gemeentelijke_taak")
+        self.weeg(signal, "w2b", "binnen_gemeente")
+        self.move(signal, "stap2")
+
+    def through_stap2(self, signal):
+        self.through_stap1(signal)
+        self.weeg(signal, "w3", "voldoende_zwaar", is_concrete=True, is_recent=True)
+        self.weeg(signal, "beslis", "vervolganalyse", role="team")
+        self.move(signal, "stap3")
+
+    def approve_source(self, signal, xmlid="ondermijning_signalen.bron_1"):
+        return self.env["ondermijning.bronraadpleging"].with_user(self.users["privacy"]).create({
+            "signaal_id": signal.id,
+            "bron_id": self.env.ref(xmlid).id,
+            "legal_ground": "Art. 6 lid 1 sub e AVG",
+        })
+
+    def through_stap3(self, signal):
+        self.through_stap2(signal)
+        hit = self.approve_source(signal)
+        hit.with_user(self.users["medewerker"]).summary = "Bekend bij vergunningen"
+        hit.with_user(self.users["medewerker"]).action_record_hit()
+        self.weeg(signal, "w4", "casusoverleg", role="team")
+        self.move(signal, "stap4")
+        return signal.casus_id
