@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.tests import TransactionCase, new_test_user
 
 ROLE_GROUPS = {
@@ -48,6 +50,14 @@ class OndermijningCase(TransactionCase):
         }
 
     # -- helpers ---------------------------------------------------------
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """assertRaises (which rolls back to a savepoint, unlike
+        assertRaisesRegex) plus a check of the message the user sees."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)
+
     def as_user(self, role, records):
         return records.with_user(self.users[role])
 

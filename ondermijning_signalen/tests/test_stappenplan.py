@@ -32,11 +32,11 @@ class TestStappenplan(OndermijningCase):
 
     def test_gate_refuses_stap2_without_wegingen_and_says_which(self):
         signal = self.new_signal()
-        with self.assertRaisesRegex(UserError, "Weging 1.*missing.*Weging 2A.*missing.*Weging 2B.*missing"):
+        with self.assertRefused(UserError, "Weging 1.*missing.*Weging 2A.*missing.*Weging 2B.*missing"):
             self.move(signal, "stap2")
         self.weeg(signal, "w1", "ondermijning")
         self.weeg(signal, "w2a", "gemeentelijke_taak")
-        with self.assertRaisesRegex(UserError, "Weging 2B") as caught:
+        with self.assertRefused(UserError, "Weging 2B") as caught:
             self.move(signal, "stap2")
         self.assertNotIn("Weging 1", str(caught.exception))
         self.weeg(signal, "w2b", "binnen_gemeente")
@@ -49,15 +49,15 @@ class TestStappenplan(OndermijningCase):
         self.weeg(signal, "w1", "ondermijning")
         self.weeg(signal, "w2a", "gemeentelijke_taak")
         self.weeg(signal, "w2b", "binnen_gemeente")
-        with self.assertRaisesRegex(UserError, "Weging 3.*missing.*Beslismoment.*missing"):
+        with self.assertRefused(UserError, "Weging 3.*missing.*Beslismoment.*missing"):
             self.move(signal, "stap3")
-        with self.assertRaisesRegex(UserError, "end state"):
+        with self.assertRefused(UserError, "end state"):
             self.move(signal, "afgesloten")
         self.assertEqual(signal.stage_code, "stap1")
 
     def test_button_uses_the_same_gate(self):
         signal = self.new_signal()
-        with self.assertRaisesRegex(UserError, "Weging 1"):
+        with self.assertRefused(UserError, "Weging 1"):
             signal.with_user(self.users["medewerker"]).action_next_step()
         self.weeg(signal, "w1", "ondermijning")
         self.weeg(signal, "w2a", "gemeentelijke_taak")
@@ -88,7 +88,7 @@ class TestStappenplan(OndermijningCase):
         self.assertEqual(signal.end_state, "niet_in_behandeling")
         self.assertEqual(signal.stage_code, "afgesloten")
         self.assertTrue(signal.date_end)
-        with self.assertRaisesRegex(UserError, "ended"):
+        with self.assertRefused(UserError, "ended"):
             self.move(signal, "stap2")
         with self.assertRaises(ValidationError):
             self.weeg(signal, "w2a", "gemeentelijke_taak")
@@ -96,7 +96,7 @@ class TestStappenplan(OndermijningCase):
     def test_weging2a_negative_refers_to_instantie(self):
         signal = self.new_signal()
         self.weeg(signal, "w1", "ondermijning")
-        with self.assertRaisesRegex(ValidationError, "instantie"):
+        with self.assertRefused(ValidationError, "instantie"):
             self.weeg(signal, "w2a", "andere_instantie")
         self.weeg(signal, "w2a", "andere_instantie", referred_to="Veilig Thuis")
         self.assertEqual(signal.end_state, "doorverwezen")
@@ -120,7 +120,7 @@ class TestStappenplan(OndermijningCase):
         signal = self.new_signal()
         self.through_stap1(signal)
         self.weeg(signal, "w3", "voldoende_zwaar")
-        with self.assertRaisesRegex(ValidationError, "department"):
+        with self.assertRefused(ValidationError, "department"):
             self.weeg(signal, "beslis", "afdeling", role="team")
         self.weeg(signal, "beslis", "afdeling", role="team", afdeling_id=self.afdeling.id)
         self.assertEqual(signal.end_state, "afdeling")
@@ -137,7 +137,7 @@ class TestStappenplan(OndermijningCase):
         signal = self.new_signal()
         self.through_stap1(signal)
         self.weeg(signal, "w3", "onvoldoende_zwaar")
-        with self.assertRaisesRegex(ValidationError, "weging 3"):
+        with self.assertRefused(ValidationError, "weging 3"):
             self.weeg(signal, "beslis", "vervolganalyse", role="team")
         self.weeg(signal, "w3", "voldoende_zwaar")
         self.weeg(signal, "beslis", "vervolganalyse", role="team")
@@ -177,11 +177,10 @@ class TestStappenplan(OndermijningCase):
         signal = self.new_signal()
         self.through_stap2(signal)
         consultation = self.approve_source(signal)
-        with self.assertRaisesRegex(UserError, "Summarise"):
+        with self.assertRefused(UserError, "Summarise"):
             consultation.with_user(self.users["medewerker"]).action_record_hit()
-        with self.assertRaisesRegex(ValidationError, "no hit"):
+        with self.assertRefused(ValidationError, "no hit"):
             self.weeg(signal, "w4", "casusoverleg", role="team")
-        self.env.invalidate_all()
         consultation.with_user(self.users["medewerker"]).summary = "Vergunning aangevraagd in 2025"
         consultation.with_user(self.users["medewerker"]).action_record_hit()
         self.assertEqual(signal.next_weging, "w4")
@@ -205,7 +204,7 @@ class TestStappenplan(OndermijningCase):
         casus = self.through_stap3(signal)
         self.assertEqual(signal.stage_code, "stap4")
         as_medewerker = casus.with_user(self.users["medewerker"])
-        with self.assertRaisesRegex(UserError, "weging 5"):
+        with self.assertRefused(UserError, "weging 5"):
             as_medewerker.action_next_state()
         with self.assertRaises(AccessError):
             self.env["ondermijning.weging"].with_user(self.users["medewerker"]).create({
@@ -224,7 +223,7 @@ class TestStappenplan(OndermijningCase):
         self.assertEqual(casus.cleared_afdeling_ids, self.afdeling)
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "plan")
-        with self.assertRaisesRegex(UserError, "plan van aanpak is empty.*no interventions"):
+        with self.assertRefused(UserError, "plan van aanpak is empty.*no interventions"):
             as_medewerker.action_next_state()
         as_medewerker.plan_van_aanpak = "Sluiting pand en Bibob-toets exploitant"
         intervention = self.env["ondermijning.interventie"].with_user(self.users["medewerker"]).create({
@@ -238,14 +237,14 @@ class TestStappenplan(OndermijningCase):
         self.assertEqual(intervention.activity_ids.summary, intervention.instrument_id.name)
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "uitvoering")
-        with self.assertRaisesRegex(UserError, "still open.*result.*monitored"):
+        with self.assertRefused(UserError, "still open.*result.*monitored"):
             as_medewerker.action_next_state()
         intervention.with_user(self.users["medewerker"]).write({"state": "afgerond", "result": "Pand gesloten"})
         as_medewerker.write({"result": "bereikt", "monitoring_until": fields.Date.today() + timedelta(days=90)})
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "monitoring")
         self.assertEqual(signal.stage_code, "monitoring")
-        with self.assertRaisesRegex(UserError, "monitoring runs until"):
+        with self.assertRefused(UserError, "monitoring runs until"):
             as_medewerker.action_next_state()
         as_medewerker.monitoring_until = fields.Date.today()
         as_medewerker.action_next_state()
@@ -259,7 +258,7 @@ class TestStappenplan(OndermijningCase):
         first = self.new_signal(herkomst_id=mma.id, mma_number="MMA-2026-1234")
         self.assertEqual(first.mma_duplicate_count, 0)
         Signal = self.env["ondermijning.signaal"].with_user(self.users["medewerker"])
-        with self.assertRaisesRegex(ValidationError, "MMA report number"):
+        with self.assertRefused(ValidationError, "MMA report number"):
             Signal.create({"categorie_id": self.categorie.id, "herkomst_id": mma.id})
         form_values = Signal.new({"herkomst_id": mma.id, "mma_number": "MMA-2026-1234",
                                   "company_id": self.gemeente.id})
