@@ -1,4 +1,6 @@
 from . import ondermijning_encryption_mixin
+from . import ondermijning_audit_log
+from . import ondermijning_audit_mixin
 from . import res_company
 from . import ondermijning_stage
 from . import ondermijning_categorie
@@ -17,3 +19,4 @@ from . import ondermijning_bronraadpleging
 from . import ondermijning_casus
 from . import ondermijning_interventie
 from . import ondermijning_overleg
+from . import ir_attachment

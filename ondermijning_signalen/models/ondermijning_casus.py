@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.crypto import EncryptedText
-from .ondermijning_signaal import CASE_GROUPS
+from .ondermijning_signaal import CASE_GROUPS, OFFICIAL_GROUPS
 
 CASUS_STATES = [
     ("privacycheck", "Privacy check"),
@@ -26,7 +26,12 @@ class OndermijningCasus(models.Model):
 
     _name = "ondermijning.casus"
     _description = "Casus"
-    _inherit = ["mail.thread", "mail.activity.mixin", "ondermijning.encryption.mixin"]
+    _inherit = [
+        "ondermijning.audit.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "ondermijning.encryption.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -39,8 +44,9 @@ class OndermijningCasus(models.Model):
     state = fields.Selection(CASUS_STATES, default="privacycheck", required=True, index=True,
                              tracking=True, group_expand=True, copy=False)
     user_id = fields.Many2one("res.users", string="Regisseur", tracking=True,
-                              default=lambda self: self.env.user, groups=CASE_GROUPS,
+                              default=lambda self: self.env.user, groups=OFFICIAL_GROUPS,
                               domain="[('share', '=', False)]")
+    handler_display = fields.Char(string="Handled by", compute="_compute_handler_display")
     signaal_ids = fields.One2many("ondermijning.signaal", "casus_id", string="Signals")
     signaal_count = fields.Integer(compute="_compute_signaal_count")
     overleg_ids = fields.Many2many(
@@ -72,6 +78,13 @@ class OndermijningCasus(models.Model):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = "C" + self.env["ondermijning.signaal"]._next_reference(company)
         return super().create(vals_list)
+
+    @api.depends("user_id", "company_id")
+    @api.depends_context("uid")
+    def _compute_handler_display(self):
+        for casus in self:
+            casus.handler_display = casus.company_id._ondermijning_official_name(
+                casus.sudo().user_id)
 
     @api.depends("signaal_ids")
     def _compute_signaal_count(self):

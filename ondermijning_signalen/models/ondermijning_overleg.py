@@ -15,7 +15,12 @@ class OndermijningOverleg(models.Model):
 
     _name = "ondermijning.overleg"
     _description = "Overleg"
-    _inherit = ["mail.thread", "mail.activity.mixin", "ondermijning.encryption.mixin"]
+    _inherit = [
+        "ondermijning.audit.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "ondermijning.encryption.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 

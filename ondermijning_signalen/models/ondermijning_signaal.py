@@ -14,6 +14,8 @@ CASE_GROUPS = (
     "ondermijning_signalen.group_afdeling"
 )
 STAFF_GROUP = "ondermijning_signalen.group_medewerker"
+# Names of handling officials: hidden from partners (staff safety).
+OFFICIAL_GROUPS = "ondermijning_signalen.group_medewerker,ondermijning_signalen.group_afdeling"
 STEP_ORDER = ["stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"]
 # The wegingen each step needs, with the outcome code(s) that let a signal in.
 STEP_REQUIREMENTS = {
@@ -41,7 +43,12 @@ class OndermijningSignaal(models.Model):
 
     _name = "ondermijning.signaal"
     _description = "Signaal"
-    _inherit = ["mail.thread", "mail.activity.mixin", "ondermijning.encryption.mixin"]
+    _inherit = [
+        "ondermijning.audit.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "ondermijning.encryption.mixin",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _mail_post_access = "read"
@@ -93,7 +100,7 @@ class OndermijningSignaal(models.Model):
     )
     user_id = fields.Many2one(
         "res.users", string="Owner", tracking=True, index=True,
-        default=lambda self: self.env.user, groups=CASE_GROUPS,
+        default=lambda self: self.env.user, groups=OFFICIAL_GROUPS,
         domain="[('share', '=', False)]",
     )
     handler_display = fields.Char(
@@ -197,12 +204,9 @@ class OndermijningSignaal(models.Model):
     @api.depends("user_id", "company_id")
     @api.depends_context("uid")
     def _compute_handler_display(self):
-        hide = not self.env.user.has_group("ondermijning_signalen.group_medewerker")
         for signal in self:
-            if hide and signal.company_id.ondermijning_hide_officials:
-                signal.handler_display = signal.company_id.ondermijning_team_name
-            else:
-                signal.handler_display = signal.user_id.name or ""
+            signal.handler_display = signal.company_id._ondermijning_official_name(
+                signal.sudo().user_id)
 
     @api.depends("mma_number", "company_id")
     def _compute_mma_duplicate_count(self):

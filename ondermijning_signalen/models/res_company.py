@@ -27,3 +27,13 @@ class ResCompany(models.Model):
         string="Team name shown to partners",
         default="Team Ondermijning",
     )
+
+    def _ondermijning_official_name(self, user):
+        """The name the current user sees for a handling official: partners
+        see the team name when the gemeente hides officials' names."""
+        self.ensure_one()
+        if self.ondermijning_hide_officials and not self.env.user.has_group(
+            "ondermijning_signalen.group_medewerker"
+        ):
+            return self.ondermijning_team_name or ""
+        return user.name or ""

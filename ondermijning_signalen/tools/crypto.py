@@ -82,15 +82,42 @@ def key_id_of(token):
     return token[len(PREFIX) :].split(":", 1)[0]
 
 
-def encrypt(plaintext):
+def _seal(data):
+    """AES-GCM under the current key: (key id, nonce + ciphertext + tag)."""
     key_id, key = keys()[0]
     nonce = os.urandom(NONCE_SIZE)
-    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), key_id.encode())
-    return f"{PREFIX}{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+    return key_id, nonce + AESGCM(key).encrypt(nonce, data, key_id.encode())
+
+
+def encrypt(plaintext):
+    key_id, sealed = _seal(plaintext.encode())
+    return f"{PREFIX}{key_id}:{base64.b64encode(sealed).decode()}"
 
 
 def decrypt(token):
     key_id, _sep, payload = token[len(PREFIX) :].partition(":")
+    return _decrypt_raw(key_id, base64.b64decode(payload)).decode()
+
+
+FILE_MAGIC = b"ONDENC1:"
+
+
+def encrypt_bytes(data):
+    """Encrypt file content; the key id travels in the header."""
+    key_id, sealed = _seal(data)
+    return FILE_MAGIC + key_id.encode() + b":" + sealed
+
+
+def is_encrypted_bytes(data):
+    return isinstance(data, bytes) and data.startswith(FILE_MAGIC)
+
+
+def decrypt_bytes(data):
+    key_id, _sep, raw = data[len(FILE_MAGIC) :].partition(b":")
+    return _decrypt_raw(key_id.decode(), raw)
+
+
+def _decrypt_raw(key_id, raw):
     key = dict(keys()).get(key_id)
     if key is None:
         raise KeyError_(
@@ -100,10 +127,9 @@ def decrypt(token):
                 key_id,
             )
         )
-    raw = base64.b64decode(payload)
     try:
-        plain = AESGCM(key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], key_id.encode())
-    except Exception as exc:  # cryptography raises InvalidTag
+        return AESGCM(key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], key_id.encode())
+    except Exception as exc:
         raise KeyError_(
             _(
                 "Encrypted data could not be decrypted with key '%s': the key "
@@ -111,7 +137,6 @@ def decrypt(token):
                 key_id,
             )
         ) from exc
-    return plain.decode()
 
 
 def blind_index(scope, value):
