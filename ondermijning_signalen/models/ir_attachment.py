@@ -44,7 +44,7 @@ class IrAttachment(models.Model):
         data = raw or base64.b64decode(datas)
         vals["mimetype"] = self._compute_mimetype(dict(vals, raw=data))
         vals.pop("datas", None)
-        vals["raw"] = crypto.encrypt_bytes(data)
+        vals["raw"] = crypto.encrypt_bytes(self.env, data)
 
     def write(self, vals):
         if vals.get("public") and any(
@@ -59,7 +59,7 @@ class IrAttachment(models.Model):
         def sealed(attachment):
             data = asbytes(attachment)
             if attachment.res_model in encrypted_models and data and not crypto.is_encrypted_bytes(data):
-                return crypto.encrypt_bytes(data)
+                return crypto.encrypt_bytes(self.env, data)
             return data
 
         return super()._set_attachment_data(sealed)
@@ -73,7 +73,7 @@ class IrAttachment(models.Model):
         super()._compute_raw()
         for attachment in self:
             if crypto.is_encrypted_bytes(attachment.raw):
-                attachment.raw = crypto.decrypt_bytes(attachment.raw)
+                attachment.raw = crypto.decrypt_bytes(self.env, attachment.raw)
 
     def _to_http_stream(self):
         """Serve the decrypted content, never the file on disk."""

@@ -40,7 +40,7 @@ class OndermijningEncryptionMixin(models.AbstractModel):
         names = self._encrypted_field_names()
         if not names:
             return 0
-        current = crypto.current_key_id()
+        current = crypto.current_key_id(self.env)
         prefix = f"{crypto.PREFIX}{current}:"
         cr = self.env.cr
         outdated = " OR ".join(
@@ -63,8 +63,8 @@ class OndermijningEncryptionMixin(models.AbstractModel):
                     if raw is None or raw.startswith(prefix):
                         values.append(raw)
                     else:
-                        plain = crypto.decrypt(raw) if crypto.is_encrypted(raw) else raw
-                        values.append(crypto.encrypt(plain))
+                        plain = crypto.decrypt(self.env, raw) if crypto.is_encrypted(raw) else raw
+                        values.append(crypto.encrypt(self.env, plain))
                 assignments = ", ".join(f'"{n}" = %s' for n in names)
                 cr.execute(
                     f'UPDATE "{self._table}" SET {assignments} WHERE id = %s',  # noqa: S608

@@ -41,7 +41,7 @@ class OndermijningSubject(models.Model):
         for subject in self:
             identity = subject._identity()
             subject.match_key = identity and crypto.blind_index(
-                f"subject-{subject.kind}", identity
+                self.env, f"subject-{subject.kind}", identity
             )
 
     def _identity(self):

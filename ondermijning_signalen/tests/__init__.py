@@ -1,1 +1,2 @@
 from . import test_stappenplan
+from . import test_encryption

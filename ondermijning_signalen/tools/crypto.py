@@ -17,7 +17,7 @@ import os
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from odoo import _, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools import config
 
@@ -25,7 +25,7 @@ PREFIX = "ond1:"
 NONCE_SIZE = 12
 
 
-class KeyError_(UserError):
+class EncryptionKeyError(UserError):
     """A missing or wrong key: never write plaintext, never lose data."""
 
 
@@ -35,43 +35,37 @@ def _key_setting():
 
 @functools.lru_cache(maxsize=8)
 def _parse_keys(setting):
+    """((key id, key bytes), ...) or (None, key id) for a malformed entry."""
     keys = []
     for item in filter(None, (part.strip() for part in setting.split(","))):
         key_id, sep, encoded = item.partition(":")
-        if not sep or not key_id:
-            raise KeyError_(
-                _("The encryption key setting is malformed: expected 'id:base64key'.")
-            )
         try:
             key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except ValueError as exc:
-            raise KeyError_(
-                _("Encryption key '%s' is not valid base64.", key_id)
-            ) from exc
-        if len(key) != 32:
-            raise KeyError_(
-                _("Encryption key '%s' must be 32 bytes (AES-256).", key_id)
-            )
+        except ValueError:
+            key = b""
+        if not sep or not key_id or len(key) != 32:
+            return (None, key_id or item[:8])
         keys.append((key_id, key))
     return tuple(keys)
 
 
-def keys():
+def keys(env):
     """All configured keys, current one first."""
     parsed = _parse_keys(_key_setting())
+    if parsed and parsed[0] is None:
+        raise EncryptionKeyError(env._(
+            "Encryption key '%s' is malformed: expected 'id:key' with a 32-byte "
+            "base64 key (AES-256).", parsed[1]))
     if not parsed:
-        raise KeyError_(
-            _(
-                "No encryption key is configured. Set 'ondermijning_keys' in the "
-                "Odoo configuration file or the ONDERMIJNING_KEYS environment "
-                "variable; sensitive data cannot be stored or read without it."
-            )
-        )
+        raise EncryptionKeyError(env._(
+            "No encryption key is configured. Set 'ondermijning_keys' in the "
+            "Odoo configuration file or the ONDERMIJNING_KEYS environment "
+            "variable; sensitive data cannot be stored or read without it."))
     return parsed
 
 
-def current_key_id():
-    return keys()[0][0]
+def current_key_id(env):
+    return keys(env)[0][0]
 
 
 def is_encrypted(value):
@@ -82,29 +76,29 @@ def key_id_of(token):
     return token[len(PREFIX) :].split(":", 1)[0]
 
 
-def _seal(data):
+def _seal(env, data):
     """AES-GCM under the current key: (key id, nonce + ciphertext + tag)."""
-    key_id, key = keys()[0]
+    key_id, key = keys(env)[0]
     nonce = os.urandom(NONCE_SIZE)
     return key_id, nonce + AESGCM(key).encrypt(nonce, data, key_id.encode())
 
 
-def encrypt(plaintext):
-    key_id, sealed = _seal(plaintext.encode())
+def encrypt(env, plaintext):
+    key_id, sealed = _seal(env, plaintext.encode())
     return f"{PREFIX}{key_id}:{base64.b64encode(sealed).decode()}"
 
 
-def decrypt(token):
+def decrypt(env, token):
     key_id, _sep, payload = token[len(PREFIX) :].partition(":")
-    return _decrypt_raw(key_id, base64.b64decode(payload)).decode()
+    return _decrypt_raw(env, key_id, base64.b64decode(payload)).decode()
 
 
 FILE_MAGIC = b"ONDENC1:"
 
 
-def encrypt_bytes(data):
+def encrypt_bytes(env, data):
     """Encrypt file content; the key id travels in the header."""
-    key_id, sealed = _seal(data)
+    key_id, sealed = _seal(env, data)
     return FILE_MAGIC + key_id.encode() + b":" + sealed
 
 
@@ -112,34 +106,26 @@ def is_encrypted_bytes(data):
     return isinstance(data, bytes) and data.startswith(FILE_MAGIC)
 
 
-def decrypt_bytes(data):
+def decrypt_bytes(env, data):
     key_id, _sep, raw = data[len(FILE_MAGIC) :].partition(b":")
-    return _decrypt_raw(key_id.decode(), raw)
+    return _decrypt_raw(env, key_id.decode(), raw)
 
 
-def _decrypt_raw(key_id, raw):
-    key = dict(keys()).get(key_id)
+def _decrypt_raw(env, key_id, raw):
+    key = dict(keys(env)).get(key_id)
     if key is None:
-        raise KeyError_(
-            _(
-                "Encryption key '%s' is needed to read this data but is not "
-                "configured. Add it to 'ondermijning_keys'.",
-                key_id,
-            )
-        )
+        raise EncryptionKeyError(env._(
+            "Encryption key '%s' is needed to read this data but is not "
+            "configured. Add it to 'ondermijning_keys'.", key_id))
     try:
         return AESGCM(key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], key_id.encode())
-    except Exception as exc:
-        raise KeyError_(
-            _(
-                "Encrypted data could not be decrypted with key '%s': the key "
-                "is wrong or the data was altered.",
-                key_id,
-            )
-        ) from exc
+    except Exception as exc:  # cryptography raises InvalidTag
+        raise EncryptionKeyError(env._(
+            "Encrypted data could not be decrypted with key '%s': the key "
+            "is wrong or the data was altered.", key_id)) from exc
 
 
-def blind_index(scope, value):
+def blind_index(env, scope, value):
     """Keyed hash to find equal values (same KvK number, same address)
     without storing them in clear. Keyed with a key derived from the
     ``ondermijning_index_key`` option, or else from the oldest data key, so
@@ -150,14 +136,14 @@ def blind_index(scope, value):
     if index_key:
         secret = index_key.encode()
     else:
-        secret = hmac.new(keys()[-1][1], b"ondermijning-blind-index", hashlib.sha256).digest()
+        secret = hmac.new(keys(env)[-1][1], b"ondermijning-blind-index", hashlib.sha256).digest()
     message = f"{scope}:{value}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 class _EncryptedMixin:
     """Field behaviour shared by EncryptedChar and EncryptedText: encrypt on
-    the way to the column, decrypt on the way from it."""
+    the way to the column, decrypt on the way from the cache to a record."""
 
     encrypted = True
 
@@ -175,12 +161,14 @@ class _EncryptedMixin:
         value = super().convert_to_column(value, record, values, validate)
         if value is None or value == "" or is_encrypted(value):
             return value or None
-        return encrypt(value)
+        return encrypt(record.env, value)
 
-    def convert_to_cache(self, value, record, validate=True):
-        if not validate and is_encrypted(value):
-            value = decrypt(value)
-        return super().convert_to_cache(value, record, validate)
+    def convert_to_record(self, value, record):
+        # The cache holds what the database returned (ciphertext) or what was
+        # assigned (plaintext); records only ever see plaintext.
+        if is_encrypted(value):
+            value = decrypt(record.env, value)
+        return super().convert_to_record(value, record)
 
 
 class EncryptedChar(_EncryptedMixin, fields.Char):
