@@ -20,3 +20,4 @@ from . import ondermijning_casus
 from . import ondermijning_interventie
 from . import ondermijning_overleg
 from . import ir_attachment
+from . import mail_message

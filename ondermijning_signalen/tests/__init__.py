@@ -1,2 +1,3 @@
 from . import test_stappenplan
 from . import test_encryption
+from . import test_access

@@ -4,10 +4,10 @@ from odoo.tests import TransactionCase, new_test_user
 
 ROLE_GROUPS = {
     "melder": "base.group_user",
-    "medewerker": "ondermijning_signalen.group_medewerker",
+    "medewerker": "ondermijning_signalen.group_medewerker,base.group_allow_export",
     "team": "ondermijning_signalen.group_team",
     "privacy": "ondermijning_signalen.group_privacy",
-    "overleg": "ondermijning_signalen.group_overleg",
+    "overleg": "ondermijning_signalen.group_overleg,base.group_allow_export",
     "afdeling": "ondermijning_signalen.group_afdeling",
     "beheerder": "ondermijning_signalen.group_beheerder",
     "analist": "ondermijning_signalen.group_analist",
