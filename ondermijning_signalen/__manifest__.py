@@ -22,6 +22,8 @@
         "views/ondermijning_casus_views.xml",
         "views/ondermijning_overleg_views.xml",
         "views/ondermijning_config_views.xml",
+        "views/ondermijning_audit_log_views.xml",
+        "views/res_company_views.xml",
         "views/ondermijning_menus.xml",
     ],
     "demo": [],

@@ -1,6 +1,6 @@
 import base64
 
-from odoo import api, models, tools
+from odoo import api, models, modules, tools
 from odoo.exceptions import UserError
 from odoo.http import Stream
 
@@ -89,3 +89,23 @@ class IrAttachment(models.Model):
         if any(a.res_model in self._ondermijning_encrypted_models() for a in self):
             raise UserError(self.env._("Documents of a signal or casus cannot be shared by link."))
         return super().generate_access_token()
+
+    def _ondermijning_rotate_files(self, batch_size=100):
+        """Re-encrypt documents whose file is not under the current key."""
+        current = crypto.FILE_MAGIC + crypto.current_key_id(self.env).encode() + b":"
+        done = 0
+        attachments = self.sudo().search(
+            [("res_model", "in", list(self._ondermijning_encrypted_models())),
+             ("type", "=", "binary")], order="id")
+        for start in range(0, len(attachments), batch_size):
+            batch = attachments[start:start + batch_size]
+            for attachment in batch:
+                stored = (attachment._file_read(attachment.store_fname) if attachment.store_fname
+                          else attachment.db_datas) or b""
+                if stored and not stored.startswith(current):
+                    attachment.raw = attachment.raw
+                    done += 1
+            self.env.invalidate_all()
+            if not modules.module.current_test:
+                self.env.cr.commit()
+        return done

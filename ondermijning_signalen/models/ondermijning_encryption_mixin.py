@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import models, modules
 from odoo.exceptions import UserError
 
 from ..tools import crypto
@@ -72,4 +72,6 @@ class OndermijningEncryptionMixin(models.AbstractModel):
                 )
             done += len(rows)
             self.env.invalidate_all()
+            if not modules.module.current_test:
+                self.env.cr.commit()
         return done

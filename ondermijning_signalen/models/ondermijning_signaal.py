@@ -139,6 +139,10 @@ class OndermijningSignaal(models.Model):
         string="MMA result / follow-up",
     )
     mma_duplicate_count = fields.Integer(compute="_compute_mma_duplicate_count")
+    mma_registered_late = fields.Boolean(
+        string="Registered late", compute="_compute_mma_registered_late", store=True,
+        help="The MMA report was registered later than the gemeente's term after opening it.",
+    )
     # Process
     weging_ids = fields.One2many(
         "ondermijning.weging", "signaal_id", string="Wegingen", groups=STAFF_GROUP,
@@ -225,6 +229,15 @@ class OndermijningSignaal(models.Model):
         if self._origin.id:
             domain.append(("id", "!=", self._origin.id))
         return domain
+
+    @api.depends("mma_date_opened", "create_date", "company_id.ondermijning_mma_register_days")
+    def _compute_mma_registered_late(self):
+        for signal in self:
+            registered = (signal.create_date or fields.Datetime.now()).date()
+            term = signal.company_id.ondermijning_mma_register_days
+            signal.mma_registered_late = bool(
+                signal.mma_date_opened and (registered - signal.mma_date_opened).days > term
+            )
 
     @api.onchange("mma_number")
     def _onchange_mma_number(self):
@@ -319,7 +332,23 @@ class OndermijningSignaal(models.Model):
         for signal in signals:
             if signal.stage_code != "stap1":
                 signal._check_step_gate(signal.stage_id)
+        signals._schedule_weging_activity()
         return signals
+
+    def _schedule_weging_activity(self):
+        """Remind the owner of the weging that is due. The activity names the
+        weging only: its e-mail shows the reference, never case details."""
+        labels = dict(self.env["ondermijning.weging"]._fields["weging_type"]._description_selection(self.env))
+        for signal in self.sudo():
+            signal.activity_unlink(["ondermijning_signalen.mail_activity_type_weging"])
+            due = signal._next_weging_type()
+            if due and signal.user_id:
+                signal.activity_schedule(
+                    "ondermijning_signalen.mail_activity_type_weging",
+                    date_deadline=signal.date_deadline or fields.Date.context_today(signal),
+                    summary=labels[due],
+                    user_id=signal.user_id.id,
+                )
 
     @api.model
     def _next_reference(self, company, date_received=None):
@@ -478,6 +507,17 @@ class OndermijningSignaal(models.Model):
                 "user_id": signal.sudo().user_id.id or self.env.uid,
             })
             signal.sudo().casus_id = casus
+
+    @api.model
+    def _cron_rotate_keys(self, batch_size=1000):
+        """Re-encrypt every encrypted field and document under the current
+        key, batch by batch, committing in between: an interrupted run
+        resumes where it stopped."""
+        done = 0
+        for model_name in sorted(self.env["ir.attachment"]._ondermijning_encrypted_models()):
+            done += self.env[model_name]._rotate_encryption(batch_size=batch_size)
+        done += self.env["ir.attachment"]._ondermijning_rotate_files(batch_size=batch_size)
+        return done
 
     def action_open_earlier_signals(self):
         self.ensure_one()

@@ -168,6 +168,7 @@ class OndermijningWeging(models.Model):
         if outcome.end_state:
             signal._end(outcome.end_state, self.motivation, referred_to=self.referred_to,
                         afdeling=self.afdeling_id)
+        signal._schedule_weging_activity()
 
     def _type_label(self):
         return dict(self._fields["weging_type"]._description_selection(self.env))[self.weging_type]

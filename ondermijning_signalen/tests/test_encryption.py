@@ -112,6 +112,8 @@ class TestEncryption(OndermijningCase):
         signals = self.env["ondermijning.signaal"]
         for number in range(7):
             signals |= self.new_signal(description=f"{SECRET} {number}")
+        document = self.env["ir.attachment"].create({
+            "name": "pv.txt", "raw": SECRET.encode(), "res_model": signals._name, "res_id": signals[0].id})
         old_id = crypto.current_key_id(self.env)
         config["ondermijning_keys"] = f"{new_key_setting('k9')},{self.original_keys}"
         self.env.invalidate_all()
@@ -131,6 +133,11 @@ class TestEncryption(OndermijningCase):
         self.assertGreaterEqual(self.env.cr.fetchone()[0], 7)
         for number, signal in enumerate(signals):
             self.assertEqual(signal.description, f"{SECRET} {number}")
+        # the scheduled action rotates every model and the documents
+        self.assertGreaterEqual(Signal._cron_rotate_keys(batch_size=2), 1)
+        self.assertEqual(Signal._cron_rotate_keys(batch_size=2), 0)
+        with open(document._full_path(document.store_fname), "rb") as handle:
+            self.assertTrue(handle.read().startswith(crypto.FILE_MAGIC + b"k9:"))
         # the old key can now be removed
         config["ondermijning_keys"] = config["ondermijning_keys"].split(",")[0]
         self.env.invalidate_all()

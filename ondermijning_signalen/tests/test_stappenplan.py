@@ -318,3 +318,29 @@ class TestStappenplan(OndermijningCase):
         self.assertEqual(len(closing), 1)
         self.assertNotIn("Motivering", closing.body)
         self.assertNotIn("niet in behandeling", closing.body.lower())
+
+    def test_owner_is_reminded_of_the_due_weging_without_details(self):
+        signal = self.new_signal()
+        activity = signal.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.users["medewerker"])
+        self.assertEqual(activity.date_deadline, signal.date_deadline)
+        self.assertIn("Weging 1", activity.summary)
+        self.assertNotIn("Hennep", activity.summary + (activity.note or ""))
+        self.weeg(signal, "w1", "ondermijning")
+        self.assertIn("Weging 2A", signal.activity_ids.summary)
+        self.weeg(signal, "w2a", "andere_instantie", referred_to="Politie")
+        self.assertFalse(signal.activity_ids, "an ended signal has nothing due")
+
+    def test_mma_registered_late_and_overdue_filter(self):
+        mma = self.env.ref("ondermijning_signalen.herkomst_mma")
+        on_time = self.new_signal(herkomst_id=mma.id, mma_number="MMA-1", mma_date_opened=fields.Date.today())
+        late = self.new_signal(herkomst_id=mma.id, mma_number="MMA-2",
+                               mma_date_opened=fields.Date.today() - timedelta(days=3))
+        self.assertFalse(on_time.mma_registered_late)
+        self.assertTrue(late.mma_registered_late)
+        late.date_deadline = fields.Date.today() - timedelta(days=1)
+        Signal = self.env["ondermijning.signaal"].with_user(self.users["medewerker"])
+        overdue = Signal.search([("is_overdue", "=", True), ("id", "in", (on_time | late).ids)])
+        self.assertEqual(overdue, late)
+        self.assertEqual(Signal.search([("is_overdue", "=", False), ("id", "in", (on_time | late).ids)]), on_time)
