@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["base", "mail", "auth_totp"],
+    "depends": ["base", "mail", "auth_totp_mail_enforce"],
     "external_dependencies": {"python": ["cryptography"]},
     "data": [
         "security/ondermijning_security.xml",

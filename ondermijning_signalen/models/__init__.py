@@ -2,6 +2,7 @@ from . import ondermijning_encryption_mixin
 from . import ondermijning_audit_log
 from . import ondermijning_audit_mixin
 from . import res_company
+from . import res_users
 from . import ondermijning_stage
 from . import ondermijning_categorie
 from . import ondermijning_herkomst

@@ -23,6 +23,11 @@ class ResCompany(models.Model):
         help="Staff safety: overleg partners see the team name instead of "
         "the names of the officials handling a signal or casus.",
     )
+    ondermijning_require_2fa = fields.Boolean(
+        string="Require two-factor authentication",
+        help="Everyone who can read case content must log in with a second "
+        "factor (an authenticator app, or else a code by e-mail).",
+    )
     ondermijning_team_name = fields.Char(
         string="Team name shown to partners",
         default="Team Ondermijning",

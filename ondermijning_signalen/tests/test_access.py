@@ -229,3 +229,15 @@ class TestAccess(OndermijningCase):
             other.with_user(self.users["melder"]).read(["name"])
         with self.assertRaises(AccessError):
             own.with_user(self.users["melder"]).read(["signaal_id"])
+
+    def test_two_factor_required_for_case_content_where_the_gemeente_says_so(self):
+        self.assertIsNone(self.users["medewerker"]._mfa_type())
+        self.gemeente.ondermijning_require_2fa = True
+        for role in ("medewerker", "privacy", "overleg", "afdeling"):
+            with self.subTest(role=role):
+                self.assertEqual(self.users[role]._mfa_type(), "totp_mail")
+                self.assertEqual(self.users[role]._mfa_url(), "/web/login/totp")
+        for role in ("melder", "beheerder", "analist"):
+            with self.subTest(role=role):
+                self.assertIsNone(self.users[role]._mfa_type())
+        self.assertIsNone(self.medewerker2._mfa_type(), "another gemeente's setting does not apply")
