@@ -12,6 +12,11 @@
     "installable": True,
     "depends": ["base", "mail", "auth_totp_mail_enforce"],
     "external_dependencies": {"python": ["cryptography"]},
+    "assets": {
+        "web.assets_tests": [
+            "ondermijning_signalen/static/tests/tours/**/*",
+        ],
+    },
     "data": [
         "security/ondermijning_security.xml",
         "security/ir.model.access.csv",

@@ -6,6 +6,7 @@ AUDIT_ACTIONS = [
     ("write", "Changed"),
     ("unlink", "Deleted"),
     ("export", "Exported"),
+    ("unseal", "Opened sealed record"),
 ]
 
 
@@ -35,14 +36,14 @@ class OndermijningAuditLog(models.Model):
         depends on the user's rights."""
         if not records or self.env.context.get("ondermijning_no_audit"):
             return
-        uid = self.env.uid
         names = ",".join(sorted(field_names))[:1000] or False
-        self.sudo().create([{
-            "user_id": uid,
+        lines = [{
+            "user_id": self.env.uid,
             "action": action,
             "res_model": record._name,
             "res_id": record.id,
             "reference": record.sudo().display_name,
             "field_names": names,
             "company_id": record.sudo().company_id.id,
-        } for record in records])
+        } for record in records]
+        self.sudo().create(lines)

@@ -9,10 +9,21 @@ class OndermijningAuditMixin(models.AbstractModel):
     _description = "Audited record"
 
     def web_read(self, specification):
+        """Opening a form (one record read by the web client)."""
         result = super().web_read(specification)
         if len(self) == 1:
             self.env["ondermijning.audit.log"]._log(self, "read")
         return result
+
+    # Opening a form writes its audit line: it needs a read/write transaction
+    # (Odoo 18 serves web_read on a read-only cursor otherwise).
+    web_read._readonly = False
+
+    @api.model
+    def web_search_read(self, *args, **kwargs):
+        """Lists and boards read many records: not a form being opened."""
+        return super(OndermijningAuditMixin, self.with_context(ondermijning_no_audit=True)
+                     ).web_search_read(*args, **kwargs)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,3 +1,4 @@
 from . import test_stappenplan
 from . import test_encryption
 from . import test_access
+from . import test_ui
