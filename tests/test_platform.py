@@ -8,7 +8,7 @@ import base64
 import binascii
 from pathlib import Path
 
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, tagged
 from odoo.tools import config
 
 ADDONS = ("ondermijning_signalen", "ondermijning_rapportage")
@@ -26,6 +26,9 @@ def demo_logins():
     return pairs
 
 
+# Outside an addon Odoo's test classes get no tags of their own; give them
+# the default ones (pytest-odoo ignores tags).
+@tagged("standard", "at_install")
 class TestPlatform(TransactionCase):
     def test_addons_installed(self):
         modules = self.env["ir.module.module"].search([("name", "in", ADDONS)])

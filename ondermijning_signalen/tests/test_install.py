@@ -2,6 +2,7 @@
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 
+@tagged("post_install", "-at_install")
 class TestInstall(TransactionCase):
     """The addon is installed on a real database and has its app menu."""
 
