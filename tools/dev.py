@@ -1735,7 +1735,8 @@ def report(scan, odoo_rc, pytest_rc, counts, log_path):
         name = ".".join(test_id.split(".")[-2:])
         if name not in failed_names:
             say(
-                f"warning: {name} passed only on its second try (ODOO_TEST_FAILURE_RETRIES)"
+                f"warning: {name} passed only on its second try"
+                " (ODOO_TEST_FAILURE_RETRIES)"
             )
     if counts is None or pytest_rc not in (0, 1, 5):
         problems.append(f"pytest did not run properly (exit status {pytest_rc})")
