@@ -726,7 +726,8 @@ class Cluster:
     # -- locations -------------------------------------------------------
     @property
     def home(self):
-        return self.link
+        """The cluster's folder: var/pg, or the outside folder it links to."""
+        return Path(os.path.realpath(self.link))
 
     @property
     def data(self):
