@@ -231,6 +231,11 @@ def cleanup():
             )
         elif stop and cluster.running():
             cluster.stop()
+            if os.environ.get("CI") and cluster.external and cluster.created_here:
+                # A CI clone is thrown away: so is its cluster outside the clone.
+                shutil.rmtree(cluster.external, ignore_errors=True)
+                cluster.link.unlink(missing_ok=True)
+                say(f"removed {cluster.external} (CI)")
     except DevError as exc:
         say(f"while stopping: {exc}")
     finally:
