@@ -357,6 +357,18 @@ def ensure_venv():
                 " (on Debian: apt-get install python3-venv)"
             )
         done.write_text(base + "\n", encoding="utf-8")
+    elif not os.environ.get("ODOO_PATH"):
+        # Made from a Python without Odoo while another one has it: remake.
+        made_from = done.read_text(encoding="utf-8").strip()
+        wanted = base_python()
+        if (
+            wanted != made_from
+            and not _can_import_odoo(python)
+            and _can_import_odoo(wanted)
+        ):
+            say(f"remaking .venv from {wanted}, which has Odoo (was {made_from})")
+            shutil.rmtree(VENV)
+            return ensure_venv()
     requirements = REPO / "requirements.txt"
     version = subprocess.run(
         [str(python), "-c", "import sys; print(sys.version)"],
@@ -597,6 +609,8 @@ def clone_odoo(python):
                 python, target / "odoo", target, "the copy in .venv/src", True
             )
         shutil.rmtree(partial, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            partial.parent.rmdir()  # .venv/src, when empty
         reason = f"cloning it failed: {detail.removeprefix('fatal: ')}"
     raise DevError(f"Odoo 18.0 not found ({reason}). " + MISSING_ODOO, 2)
 
