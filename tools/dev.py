@@ -220,16 +220,21 @@ def cleanup():
         if STATE.drop_on_abort and cluster.running():
             say(f"dropping the half-made database {STATE.drop_on_abort}")
             cluster.drop_db(STATE.drop_on_abort)
-        stop = STATE.stop_cluster == "always" or (
-            STATE.stop_cluster == "if-started" and cluster.started_here
+        deferred = VAR / "pg-stop-deferred"
+        stop = (
+            STATE.stop_cluster == "always"
+            or (STATE.stop_cluster == "if-started" and cluster.started_here)
+            or deferred.exists()
         )
         others = other_sessions()
         if stop and others and cluster.running():
             say(
                 "leaving PostgreSQL running: another ./dev command uses it"
-                f" (pid {', '.join(map(str, others))})"
+                f" (pid {', '.join(map(str, others))}) and stops it when done"
             )
+            deferred.touch()
         elif stop and cluster.running():
+            deferred.unlink(missing_ok=True)
             cluster.stop()
             if os.environ.get("CI") and cluster.external and cluster.created_here:
                 # A CI clone is thrown away: so is its cluster outside the clone.
@@ -1223,35 +1228,45 @@ class LogScan:
         msg = match["msg"].rstrip()
         self._level, self._block = level, 0
         short = f"{level} {logger}: {msg}"
-        shown = False
-        if level in ("ERROR", "CRITICAL"):
-            shown = True
-            if msg.startswith(("FAIL: ", "ERROR: ")):
-                self.failures.append(msg)
-            elif not self._is_test_report(logger, msg):
-                self.other_errors.append(short)
-        elif level == "WARNING":
-            self.warnings += 1
-            shown = True
-        totals = TEST_TOTALS.search(msg) if logger == "odoo.tests.result" else None
-        if totals:
-            self.totals = tuple(int(n) for n in totals.groups())
-            shown = True
-        skip = SKIP.match(msg)
-        if skip and logger.startswith("odoo.addons."):
-            self.skips.append((skip["test"], skip["reason"]))
-            shown = True
-        if msg.startswith("Retrying a failed test"):
-            self.retries.append(msg)
-            shown = True
-        addon = self._our_addon(logger)
-        if addon and msg.startswith("Starting ") and msg.endswith(" ..."):
-            self.started[addon] += 1
-            shown = True
+        shown = self._count_level(level, logger, msg, short)
+        shown = self._count_tests(logger, msg) or shown
         if self.milestones and MILESTONES.match(msg):
             shown = True
         if shown and not self.verbose:
             self._print(short)
+
+    def _count_level(self, level, logger, msg, short):
+        if level in ("ERROR", "CRITICAL"):
+            if msg.startswith(("FAIL: ", "ERROR: ")):
+                self.failures.append(msg)
+            elif not self._is_test_report(logger, msg):
+                self.other_errors.append(short)
+            return True
+        if level == "WARNING":
+            self.warnings += 1
+            return True
+        return False
+
+    def _count_tests(self, logger, msg):
+        totals = TEST_TOTALS.search(msg) if logger == "odoo.tests.result" else None
+        if totals:
+            self.totals = tuple(int(n) for n in totals.groups())
+            return True
+        skip = SKIP.match(msg)
+        if skip and logger.startswith("odoo.addons."):
+            self.skips.append((skip["test"], skip["reason"]))
+            return True
+        if msg.startswith("Retrying a failed test"):
+            self.retries.append(msg)
+            retried = self._our_addon(msg.rsplit("(", 1)[-1])
+            if retried:
+                self.started[retried] -= 1  # counted again when it restarts
+            return True
+        addon = self._our_addon(logger)
+        if addon and msg.startswith("Starting ") and msg.endswith(" ..."):
+            self.started[addon] += 1
+            return True
+        return False
 
     @staticmethod
     def _our_addon(logger):
@@ -1383,6 +1398,7 @@ def prepare(command, port):
     if cluster.running():
         say(f"PostgreSQL {major} already running (var/pg)")
     else:
+        (VAR / "pg-stop-deferred").unlink(missing_ok=True)
         cluster.start()
         where = f" (in {cluster.external})" if cluster.external else ""
         say(f"PostgreSQL {major} started: var/pg{where}, unix socket only")
@@ -1836,6 +1852,7 @@ def cmd_stop(_args):
         while pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
     (VAR / "odoo.pid").unlink(missing_ok=True)
+    (VAR / "pg-stop-deferred").unlink(missing_ok=True)
     if not (VAR / "pg" / "data" / "PG_VERSION").is_file():
         say("no PostgreSQL cluster in var/pg")
         return
