@@ -1376,12 +1376,24 @@ def check_odoo_pidfile():
     path.unlink(missing_ok=True)
 
 
+def prune_logs(keep=10):
+    """Keep the newest logs of each kind in var/log; rotate a big odoo.log."""
+    for pattern in ("install-*", "update-*", "test-*", "pytest-*"):
+        old = sorted(LOG_DIR.glob(pattern), key=lambda p: p.stat().st_mtime)
+        for path in old[: -keep * 2 if pattern == "pytest-*" else -keep]:
+            path.unlink(missing_ok=True)
+    served = LOG_DIR / "odoo.log"
+    if served.is_file() and served.stat().st_size > 50 * 1024 * 1024:
+        served.replace(LOG_DIR / "odoo.log.1")
+
+
 def prepare(command, port):
     """Everything `run`, `test` and `shell` need, ending with a running cluster."""
     bindir = find_pg_bindir()  # checks without side effects first
     major = pg_major(bindir)
     VAR.mkdir(exist_ok=True)
     LOG_DIR.mkdir(exist_ok=True)
+    prune_logs()
     python = ensure_venv()
     odoo = find_odoo(python)
     say(f"Odoo 18.0 from {odoo.tree or odoo.package} ({odoo.how})")
