@@ -1064,10 +1064,11 @@ class Cluster:
     def db_exists(self, name):
         return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
 
-    def addons_installed(self, name):
+    def addons_installed(self, name, states=("installed",)):
         names = ", ".join(f"'{addon}'" for addon in ADDONS)
+        wanted = ", ".join(f"'{state}'" for state in states)
         out = self.psql(
-            "SELECT count(*) FROM ir_module_module WHERE state = 'installed'"
+            f"SELECT count(*) FROM ir_module_module WHERE state IN ({wanted})"
             f" AND name IN ({names})",
             db=name,
             check=False,
@@ -1484,7 +1485,11 @@ def cmd_run(args):
     cluster, odoo = env.cluster, env.odoo
     modules = ",".join(ADDONS)
     stamp = timestamp()
-    if cluster.db_exists(RUN_DB) and not cluster.addons_installed(RUN_DB):
+    # Half-made: a first installation that never finished. A failed upgrade
+    # ("to upgrade") is no reason to drop the developer's database.
+    if cluster.db_exists(RUN_DB) and not cluster.addons_installed(
+        RUN_DB, ("installed", "to upgrade", "to remove")
+    ):
         say(
             f"database {RUN_DB} is incomplete (an earlier set-up was interrupted):"
             " remaking it"
