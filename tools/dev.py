@@ -917,10 +917,13 @@ class Cluster:
         if not pid_alive(pid) or proc_comm(pid) not in ("postgres", "postmaster"):
             return False
         try:
-            cwd = os.path.realpath(f"/proc/{pid}/cwd")
-        except OSError:
+            stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+            if stat.rsplit(")", 1)[-1].split()[0] == "Z":
+                return False  # killed, not yet reaped
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+        except (OSError, IndexError):
             return True
-        return cwd == os.path.realpath(self.data)
+        return os.path.realpath(cwd) == os.path.realpath(self.data)
 
     def running(self):
         pid = self._postmaster_pid()
@@ -1021,7 +1024,10 @@ class Cluster:
                     "-s",
                 ]
             )
-        say("PostgreSQL stopped")
+        if self.running():
+            say(f"PostgreSQL did not stop; see {rel(self.logfile)}")
+        else:
+            say("PostgreSQL stopped")
 
     # -- SQL -------------------------------------------------------------------
     def psql(self, sql, db="postgres", check=True):
