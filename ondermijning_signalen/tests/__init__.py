@@ -2,3 +2,4 @@ from . import test_stappenplan
 from . import test_encryption
 from . import test_access
 from . import test_ui
+from . import test_install
