@@ -3,3 +3,4 @@ from . import test_encryption
 from . import test_access
 from . import test_ui
 from . import test_install
+from . import test_performance
