@@ -10,5 +10,12 @@
     "installable": True,
     "depends": ["ondermijning_signalen"],
     "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/ondermijning_rapportage_security.xml",
+        "views/ondermijning_statistiek_views.xml",
+        "wizards/ondermijning_export_wizard_views.xml",
+        "wizards/ondermijning_register_import_views.xml",
+        "views/ondermijning_rapportage_menus.xml",
+    ],
 }

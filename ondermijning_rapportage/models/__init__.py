@@ -1,0 +1,2 @@
+from . import ondermijning_statistiek
+from . import ondermijning_register

@@ -1,0 +1,544 @@
+import datetime
+import logging
+
+import pytz
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from odoo.addons.ondermijning_signalen.models.ondermijning_signaal import CHANNELS
+from odoo.addons.ondermijning_signalen.models.ondermijning_stage import STAGE_CODES
+from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst import (
+    END_STATES,
+)
+
+from ..report import ondermijning_workbooks as workbooks
+
+_logger = logging.getLogger(__name__)
+
+# The steps a signal can reach, in order (afgesloten is a state, not a step).
+REACHED_STEPS = [code for code in STAGE_CODES if code[0] != "afgesloten"]
+LEAD_FIELDS = ["lead_stap1", "lead_stap2", "lead_stap3", "lead_stap4", "lead_total"]
+LEAD_LABELS = {
+    "lead_stap1": "Stap 1: ontvangst en intake",
+    "lead_stap2": "Stap 2: weging 3 en beslismoment",
+    "lead_stap3": "Stap 3: bronnen",
+    "lead_stap4": "Stap 4: casus",
+    "lead_total": "Totaal (ontvangst tot einde)",
+}
+# Breakdowns of the statistics workbook: (sheet, header, field).
+BREAKDOWNS = [
+    ("Per categorie", "Categorie", "categorie_id"),
+    ("Per bron", "Bron", "herkomst_id"),
+    ("Per kanaal", "Kanaal", "channel"),
+    ("Per eindstatus", "Eindstatus", "end_state"),
+    ("Per gemeente", "Gemeente", "company_id"),
+    ("Per wijk", "Wijk", "wijk_id"),
+    ("Per stap", "Stap bereikt", "stap"),
+]
+
+
+def _days(start, stop):
+    """Days from ``start`` to ``stop`` (timestamp columns), rounded to 2
+    decimals as the statistical trace stores them (NULL if either is)."""
+    seconds = f"EXTRACT(EPOCH FROM ({stop} - {start}))"
+    return f"ROUND(({seconds} / 86400.0)::numeric, 2)::float"
+
+
+def _step_days(entered, next_step):
+    """Time spent in a step: until the next step, or until the end if the
+    signal ended in that step (NULL while it is still there)."""
+    return _days(entered, f"COALESCE({next_step}, s.date_end)")
+
+
+class OndermijningStatistiek(models.Model):
+    """Anonymous statistics of signals: one row per signal, live or
+    destroyed, with only non-personal columns.
+
+    A database view over the live signals and, for signals that retention
+    destroyed, their anonymous statistical trace: every report counts a
+    signal the same way before and after it is purged. A medewerker sees the
+    figures of their own gemeente(n); the regional analyst aggregates across
+    gemeenten but cannot read individual rows."""
+
+    _name = "ondermijning.statistiek"
+    _description = "Signal statistics"
+    _auto = False
+    _order = "date_received desc"
+    _rec_name = "date_received"
+
+    company_id = fields.Many2one("res.company", string="Gemeente", readonly=True)
+    date_received = fields.Date(
+        string="Month received",
+        readonly=True,
+        help="First day of the month the signal was received.",
+    )
+    date_end = fields.Date(
+        string="Month ended",
+        readonly=True,
+        help="First day of the month the signal ended.",
+    )
+    categorie_id = fields.Many2one(
+        "ondermijning.categorie", string="Category", readonly=True
+    )
+    herkomst_id = fields.Many2one(
+        "ondermijning.herkomst", string="Source", readonly=True
+    )
+    channel = fields.Selection(CHANNELS, readonly=True)
+    wijk_id = fields.Many2one("ondermijning.wijk", readonly=True)
+    is_mma = fields.Boolean(string="MMA", readonly=True)
+    mma_discipline = fields.Selection(
+        [("mono", "Monodisciplinair"), ("multi", "Multidisciplinair")],
+        string="Mono/multi",
+        readonly=True,
+    )
+    mma_follow_up = fields.Selection(
+        selection=lambda self: (
+            self.env["ondermijning.signaal"]._fields["mma_follow_up"].selection
+        ),
+        string="MMA result / follow-up",
+        readonly=True,
+    )
+    mma_registered_late = fields.Boolean(string="MMA registered late", readonly=True)
+    bt_tafel = fields.Boolean(string="BT-ondermijningstafel", readonly=True)
+    stap = fields.Selection(REACHED_STEPS, string="Step reached", readonly=True)
+    stage_code = fields.Selection(STAGE_CODES, string="Current step", readonly=True)
+    end_state = fields.Selection(END_STATES, readonly=True)
+    in_treatment = fields.Boolean(string="Taken into treatment (stap 2)", readonly=True)
+    closed = fields.Boolean(readonly=True)
+    destroyed = fields.Boolean(
+        readonly=True,
+        help="The signal itself was destroyed; its anonymous trace remains.",
+    )
+    count_in_treatment = fields.Integer(
+        string="# Taken into treatment", readonly=True, aggregator="sum"
+    )
+    count_closed = fields.Integer(string="# Closed", readonly=True, aggregator="sum")
+    lead_stap1 = fields.Float(
+        string="Days in stap 1", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+    lead_stap2 = fields.Float(
+        string="Days in stap 2", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+    lead_stap3 = fields.Float(
+        string="Days in stap 3", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+    lead_stap4 = fields.Float(
+        string="Days in stap 4", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+    lead_total = fields.Float(
+        string="Total lead time (days)", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+
+    # ------------------------------------------------------------------
+    # The view
+    # ------------------------------------------------------------------
+    # A live signal is shown exactly as the purge will leave its trace
+    # (ondermijning.signaal.spoor._create_for_signals): months instead of
+    # dates, lead times in days rounded to 2 decimals, the furthest step
+    # from the step dates. So every figure is the same before and after the
+    # purge, whatever the period or grouping.
+    def _signal_select(self):
+        """Live signals. The step reached is the furthest step the signal
+        was ever in (its current step or the latest step date)."""
+        whens = " ".join(
+            f"WHEN s.date_{code} IS NOT NULL OR s.stage_code = '{code}' THEN '{code}'"
+            for code in ("monitoring", "stap4", "stap3", "stap2")
+        )
+        reached = f"CASE {whens} ELSE 'stap1' END"
+        late = (
+            "COALESCE(s.mma_registered_late, FALSE)"
+            if "mma_registered_late" in self.env["ondermijning.signaal"]._fields
+            else "FALSE"
+        )
+        # Time spent in each step: until the next step, or until the end if
+        # the signal ended in that step; NULL while it is still there.
+        return f"""
+            SELECT
+                s.id * 2 AS id,
+                s.company_id,
+                date_trunc('month', s.date_received)::date AS date_received,
+                date_trunc('month', s.date_end)::date AS date_end,
+                s.categorie_id,
+                s.herkomst_id,
+                s.channel,
+                s.wijk_id,
+                COALESCE(h.code = 'mma', FALSE) AS is_mma,
+                s.mma_discipline,
+                s.mma_follow_up,
+                {late} AS mma_registered_late,
+                (s.bt_tafel_date IS NOT NULL) AS bt_tafel,
+                {reached} AS stap,
+                s.stage_code,
+                s.end_state,
+                ({reached}) != 'stap1' AS in_treatment,
+                (s.end_state IS NOT NULL) AS closed,
+                FALSE AS destroyed,
+                {_step_days("s.date_received", "s.date_stap2")} AS lead_stap1,
+                {_step_days("s.date_stap2", "s.date_stap3")} AS lead_stap2,
+                {_step_days("s.date_stap3", "s.date_stap4")} AS lead_stap3,
+                {_step_days("s.date_stap4", "s.date_monitoring")} AS lead_stap4,
+                {_days("s.date_received", "s.date_end")} AS lead_total
+            FROM ondermijning_signaal s
+            LEFT JOIN ondermijning_herkomst h ON h.id = s.herkomst_id
+        """
+
+    def _trace_select(self):
+        """Destroyed signals, from their anonymous trace."""
+        if "ondermijning.signaal.spoor" not in self.env:
+            return None
+        return """
+            SELECT
+                t.id * 2 + 1 AS id,
+                t.company_id,
+                t.date_received,
+                t.date_end,
+                t.categorie_id,
+                t.herkomst_id,
+                t.channel,
+                t.wijk_id,
+                COALESCE(t.is_mma, FALSE) AS is_mma,
+                t.mma_discipline,
+                t.mma_follow_up,
+                COALESCE(t.mma_registered_late, FALSE) AS mma_registered_late,
+                COALESCE(t.bt_tafel, FALSE) AS bt_tafel,
+                COALESCE(t.stap_reached, 'stap1') AS stap,
+                'afgesloten'::varchar AS stage_code,
+                t.end_state,
+                COALESCE(t.stap_reached, 'stap1') != 'stap1' AS in_treatment,
+                (t.end_state IS NOT NULL) AS closed,
+                TRUE AS destroyed,
+                t.lead_stap1::float AS lead_stap1,
+                t.lead_stap2::float AS lead_stap2,
+                t.lead_stap3::float AS lead_stap3,
+                t.lead_stap4::float AS lead_stap4,
+                t.lead_total::float AS lead_total
+            FROM ondermijning_signaal_spoor t
+        """
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        parts = [self._signal_select()]
+        trace = self._trace_select()
+        if trace:
+            parts.append(trace)
+        body = "\nUNION ALL\n".join(parts)
+        # the parts are built from constants only (no user input)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %s AS (
+                    SELECT u.*,
+                           CASE WHEN u.in_treatment THEN 1 ELSE 0 END
+                               AS count_in_treatment,
+                           CASE WHEN u.closed THEN 1 ELSE 0 END AS count_closed
+                      FROM (%s) u
+                )
+                """,
+                SQL.identifier(self._table),
+                SQL(body),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Rows are for the own gemeente only; the analyst aggregates
+    # ------------------------------------------------------------------
+    def _fetch_query(self, query, fields):
+        """Individual rows only for the medewerker, and only of the
+        gemeenten they work for; aggregates (``_read_group``) do not pass
+        here, so the regional analyst keeps pivot, graph and workbooks."""
+        if not self.env.su and any(field.name != "id" for field in fields):
+            if not self.env.user.has_group("ondermijning_signalen.group_medewerker"):
+                raise AccessError(
+                    self.env._(
+                        "Statistics are available as totals only; "
+                        "individual rows are not."
+                    )
+                )
+            query.add_where(
+                SQL(
+                    "%s IN %s",
+                    SQL.identifier(query.table, "company_id"),
+                    tuple(self.env.companies.ids),
+                )
+            )
+        return super()._fetch_query(query, fields)
+
+    # ------------------------------------------------------------------
+    # Filters
+    # ------------------------------------------------------------------
+    @api.model
+    def _tz(self):
+        name = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        try:
+            return pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    @api.model
+    def _utc_bounds(self, date_from, date_to):
+        """Naive UTC datetimes for the local start of ``date_from`` and the
+        local start of the day after ``date_to``."""
+        tz = self._tz()
+
+        def utc(day):
+            local = tz.localize(datetime.datetime.combine(day, datetime.time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        start = utc(date_from) if date_from else None
+        stop = utc(date_to + datetime.timedelta(days=1)) if date_to else None
+        return start, stop
+
+    @api.model
+    def _month_bounds(self, date_from, date_to):
+        """Statistics count per month: the period is widened to whole months
+        (the statistical trace only knows the month)."""
+        return (
+            date_from.replace(day=1) if date_from else None,
+            date_to.replace(day=1) if date_to else None,
+        )
+
+    @api.model
+    def _filter_domain(self, filters, date_field="date_received"):
+        """The domain of a filter dict: date_from, date_to (dates),
+        company_ids, categorie_ids (ids), stage_code, end_state, only_mma."""
+        filters = filters or {}
+        domain = []
+        first, last = self._month_bounds(
+            filters.get("date_from"), filters.get("date_to")
+        )
+        if date_field and first:
+            domain.append((date_field, ">=", first))
+        if date_field and last:
+            domain.append((date_field, "<=", last))
+        if filters.get("company_ids"):
+            domain.append(("company_id", "in", list(filters["company_ids"])))
+        if filters.get("categorie_ids"):
+            domain.append(("categorie_id", "in", list(filters["categorie_ids"])))
+        if filters.get("stage_code"):
+            domain.append(("stage_code", "=", filters["stage_code"]))
+        if filters.get("end_state"):
+            domain.append(("end_state", "=", filters["end_state"]))
+        if filters.get("only_mma"):
+            domain.append(("is_mma", "=", True))
+        return domain
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    def _label(self, fname, value):
+        if isinstance(value, models.BaseModel):
+            # Names of gemeenten, categories and wijken are not personal; a
+            # regional analyst needs them for gemeenten they do not belong to
+            # (as the pivot view shows them).
+            return value.sudo().display_name if value else "(geen)"
+        field = self._fields[fname]
+        if field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            return labels.get(value) or "(geen)"
+        if field.type == "boolean":
+            return "Ja" if value else "Nee"
+        return str(value) if value else "(geen)"
+
+    @api.model
+    def _breakdown(self, domain, fname):
+        """[(label, count, taken into treatment, closed)] for one field,
+        largest first."""
+        groups = self._read_group(
+            domain, [fname], ["__count", "count_in_treatment:sum", "count_closed:sum"]
+        )
+        lines = [
+            (self._label(fname, value), count, treated or 0, closed or 0)
+            for value, count, treated, closed in groups
+        ]
+        if fname == "stap":
+            order = [code for code, _label in REACHED_STEPS]
+            key = dict(
+                zip(
+                    (self._label("stap", code) for code in order),
+                    range(len(order)),
+                    strict=True,
+                )
+            )
+            return sorted(lines, key=lambda line: key.get(line[0], 99))
+        return sorted(lines, key=lambda line: (-line[1], line[0]))
+
+    @api.model
+    def _monthly(self, filters):
+        """[(first day of month, received, of which taken into treatment, of
+        which closed, closed in the month)] over the period. The first three
+        follow the signals received in the month (as Meld een Vermoeden
+        reports them); the last counts by the month the signals ended."""
+        series = {}
+        domain = self._filter_domain(filters)
+        for month, count, treated, closed in self._read_group(
+            domain,
+            ["date_received:month"],
+            ["__count", "count_in_treatment:sum", "count_closed:sum"],
+        ):
+            if month:
+                series[month.replace(day=1)] = [count, treated or 0, closed or 0, 0]
+        domain = self._filter_domain(filters, "date_end") + [("closed", "=", True)]
+        for month, count in self._read_group(domain, ["date_end:month"], ["__count"]):
+            if month:
+                series.setdefault(month.replace(day=1), [0, 0, 0, 0])[3] = count
+        first, last = self._month_bounds(
+            filters.get("date_from"), filters.get("date_to")
+        )
+        months = sorted(series)
+        first = first or (months[0] if months else None)
+        last = last or (months[-1] if months else None)
+        if not first or not last:
+            return []
+        result = []
+        month = first
+        while month <= last:
+            result.append((month, *series.get(month, [0, 0, 0, 0])))
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        return result
+
+    @api.model
+    def _lead_times(self, domain):
+        """{lead field: (count, average, median, 90th percentile)} in days,
+        computed in the database over the rows the user may aggregate."""
+        self.browse().check_access("read")
+        query = self._search(domain)
+        terms = []
+        for fname in LEAD_FIELDS:
+            column = self._field_to_sql(self._table, fname, query)
+            terms += [
+                SQL("count(%s)", column),
+                SQL("avg(%s)", column),
+                SQL("percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)", column),
+                SQL("percentile_cont(0.9) WITHIN GROUP (ORDER BY %s)", column),
+            ]
+        row = self.env.execute_query(query.select(*terms))[0]
+        return {
+            fname: tuple(row[i * 4 : (i + 1) * 4])
+            for i, fname in enumerate(LEAD_FIELDS)
+        }
+
+    @api.model
+    def _statistics(self, filters):
+        """Everything the statistics workbook shows, as plain data."""
+        domain = self._filter_domain(filters)
+        groups = self._read_group(
+            domain, [], ["__count", "count_in_treatment:sum", "count_closed:sum"]
+        )
+        total, treated, closed = groups[0] if groups else (0, 0, 0)
+        lead = self._lead_times(domain)
+        lead_rows = [
+            (
+                LEAD_LABELS[fname],
+                values[0] or 0,
+                *(round(v, 2) if v is not None else None for v in values[1:]),
+            )
+            for fname, values in lead.items()
+        ]
+        return {
+            "title": "Statistieken ondermijningssignalen",
+            "filters": self._filter_labels(filters),
+            "totals": [
+                ("Ontvangen", total),
+                ("In behandeling genomen", treated or 0),
+                ("Afgesloten", closed or 0),
+                (
+                    "Mediane doorlooptijd (dagen)",
+                    round(lead["lead_total"][2], 2)
+                    if lead["lead_total"][2] is not None
+                    else None,
+                ),
+            ],
+            "months": self._monthly(filters),
+            "breakdowns": [
+                (sheet, header, self._breakdown(domain, fname))
+                for sheet, header, fname in BREAKDOWNS
+            ],
+            "lead_times": lead_rows,
+        }
+
+    @api.model
+    def _filter_labels(self, filters):
+        first, last = self._month_bounds(
+            filters.get("date_from"), filters.get("date_to")
+        )
+        start = first.strftime("%m-%Y") if first else "…"
+        stop = last.strftime("%m-%Y") if last else "…"
+        period = f"{start} t/m {stop}"
+        labels = [("Periode (maanden)", period)]
+        if filters.get("company_ids"):
+            companies = self.env["res.company"].sudo().browse(filters["company_ids"])
+            labels.append(("Gemeenten", ", ".join(companies.mapped("name"))))
+        if filters.get("categorie_ids"):
+            categories = self.env["ondermijning.categorie"].browse(
+                filters["categorie_ids"]
+            )
+            labels.append(("Categorieën", ", ".join(categories.mapped("name"))))
+        if filters.get("stage_code"):
+            labels.append(("Stap", self._label("stage_code", filters["stage_code"])))
+        if filters.get("end_state"):
+            labels.append(
+                ("Eindstatus", self._label("end_state", filters["end_state"]))
+            )
+        if filters.get("only_mma"):
+            labels.append(("Herkomst", "Alleen MMA"))
+        labels.append(
+            (
+                "Gemaakt op",
+                fields.Datetime.context_timestamp(self, fields.Datetime.now()).strftime(
+                    "%d-%m-%Y %H:%M"
+                ),
+            )
+        )
+        return labels
+
+    @api.model
+    def _year_table(self, filters):
+        """(years, [(gemeente, [count per year])]) counted by the year the
+        signal was received, one row per gemeente (alphabetical); a gemeente
+        named in the filter has a row even without signals."""
+        domain = self._filter_domain(filters)
+        groups = self._read_group(
+            domain, ["company_id", "date_received:year"], ["__count"]
+        )
+        counts = {}
+        years = set()
+        companies = self.env["res.company"]
+        for company, year, count in groups:
+            if not year:
+                continue
+            counts[company.id, year.year] = count
+            years.add(year.year)
+            companies |= company
+        if filters.get("company_ids"):
+            companies |= self.env["res.company"].browse(filters["company_ids"])
+        date_from, date_to = filters.get("date_from"), filters.get("date_to")
+        if date_from and date_to:
+            years = set(range(date_from.year, date_to.year + 1))
+        elif years:
+            years = set(range(min(years), max(years) + 1))
+        years = sorted(years)
+        rows = sorted(
+            (
+                (
+                    company.sudo().name,
+                    [counts.get((company.id, year), 0) for year in years],
+                )
+                for company in companies
+            ),
+            key=lambda row: row[0].lower(),
+        )
+        return years, rows
+
+    # ------------------------------------------------------------------
+    # Workbooks
+    # ------------------------------------------------------------------
+    @api.model
+    def _export_statistics(self, fileobj, filters):
+        workbooks.write_statistics(fileobj, self._statistics(filters))
+
+    @api.model
+    def _export_year_table(self, fileobj, filters):
+        years, rows = self._year_table(filters)
+        return workbooks.write_year_table(fileobj, years, rows)

@@ -1,0 +1,235 @@
+import base64
+import datetime
+import io
+from unittest.mock import patch
+
+import openpyxl
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from ..report import ondermijning_workbooks as wb
+from .common import RapportageCase
+
+HEADERS = [c.header for c in wb.IMPORT_COLUMNS]
+
+
+def make_register(rows, headers=HEADERS):
+    """An xlsx as gemeenten keep it (openpyxl, not our writer)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([row.get(h) for h in headers])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, as a user typed it, not a formula
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterImport(RapportageCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.wijk = cls.env["ondermijning.wijk"].create(
+            {"name": "Centrum", "company_id": cls.gemeente.id}
+        )
+        cls.existing = cls.env["ondermijning.signaal"].create(
+            {
+                "company_id": cls.gemeente.id,
+                "categorie_id": cls.categorie.id,
+                "herkomst_id": cls.mma.id,
+                "mma_number": "MMA-OLD",
+                "user_id": False,
+            }
+        )
+        # the same number in another gemeente is no duplicate
+        cls.env["ondermijning.signaal"].create(
+            {
+                "company_id": cls.gemeente2.id,
+                "categorie_id": cls.categorie.id,
+                "herkomst_id": cls.mma.id,
+                "mma_number": "MMA-2",
+                "user_id": False,
+            }
+        )
+
+    def wizard(self, content, role="medewerker"):
+        return (
+            self.env["ondermijning.register.import"]
+            .with_user(self.users[role])
+            .create(
+                {
+                    "company_id": self.gemeente.id,
+                    "file": base64.b64encode(content),
+                    "filename": "register.xlsx",
+                }
+            )
+        )
+
+    def count(self):
+        return (
+            self.env["ondermijning.signaal"]
+            .with_context(active_test=False)
+            .search_count([])
+        )
+
+    GOOD = {
+        "MMA-nummer": "MMA-1",
+        "Ontvangen": datetime.datetime(2024, 5, 1),
+        "Geopend": "02-05-2024",
+        "Categorie": "Woonfraude",
+        "Mono/multi": "multi",
+        "BT-tafel": datetime.datetime(2024, 5, 8),
+        "Resultaat/vervolg": "Ingebracht bij RIEC",
+        "Wijk": "centrum",
+        "Omschrijving": "=SUM(1) Pand aan de Dorpsstraat",
+        "Plaats": "Dorpsstraat 1",
+    }
+
+    def test_bad_rows_write_nothing_and_say_why(self):
+        rows = [
+            dict(self.GOOD),  # 2 valid
+            dict(self.GOOD, **{"MMA-nummer": "MMA-3", "Categorie": "Kaasfraude"}),  # 3
+            dict(self.GOOD, **{"MMA-nummer": "MMA-4", "Ontvangen": "31-02-2024"}),  # 4
+            dict(self.GOOD),  # 5 dup in file
+            dict(self.GOOD, **{"MMA-nummer": "MMA-OLD"}),  # 6 dup existing
+            dict(self.GOOD, **{"MMA-nummer": "MMA-7", "Ontvangen": None}),  # 7 missing
+            dict(self.GOOD, **{"MMA-nummer": "MMA-8", "Categorie": None}),  # 8 missing
+            dict(self.GOOD, **{"MMA-nummer": None, "Bron": "MMA"}),  # 9 MMA w/o number
+            dict(
+                self.GOOD,
+                **{"MMA-nummer": "MMA-10", "Mono/multi": "beide", "Wijk": "Noord"},
+            ),  # 10
+            dict(self.GOOD, **{"MMA-nummer": "MMA-2"}),  # 11 valid
+        ]
+        before = self.count()
+        wizard = self.wizard(make_register(rows))
+        wizard.action_preview()
+        self.assertEqual(self.count(), before, "a preview writes no signal")
+        reasons = {
+            line.row_number: (line.state, line.reason or "") for line in wizard.line_ids
+        }
+        self.assertEqual(sorted(reasons), list(range(2, 12)))
+        self.assertEqual(reasons[2][0], "valid")
+        self.assertEqual(reasons[11][0], "valid")
+        self.assertIn("Onbekende categorie: 'Kaasfraude'", reasons[3][1])
+        self.assertIn("Ongeldige datum in Ontvangen: '31-02-2024'", reasons[4][1])
+        self.assertIn("Dubbel MMA-nummer 'MMA-1' (ook in rij 2)", reasons[5][1])
+        self.assertIn(f"al geregistreerd als {self.existing.name}", reasons[6][1])
+        self.assertIn("Verplichte waarde ontbreekt: Ontvangen", reasons[7][1])
+        self.assertIn("Verplichte waarde ontbreekt: Categorie", reasons[8][1])
+        self.assertIn("Verplichte waarde ontbreekt: MMA-nummer", reasons[9][1])
+        self.assertIn("Onbekende waarde in Mono/multi: 'beide'", reasons[10][1])
+        self.assertIn("Onbekende wijk: 'Noord'", reasons[10][1])
+        self.assertEqual((wizard.valid_count, wizard.invalid_count), (2, 8))
+        # confirming anyway writes nothing and keeps every reason
+        wizard.action_import()
+        self.assertEqual(self.count(), before)
+        self.assertEqual(wizard.state, "preview")
+        self.assertEqual(
+            len(wizard.line_ids.filtered(lambda line: line.state == "invalid")), 8
+        )
+        self.assertIn("nothing was imported", wizard.message)
+
+    def test_valid_register_is_imported(self):
+        rows = [
+            dict(self.GOOD),
+            {
+                "Ontvangen": "15-06-2024",
+                "Categorie": "drugsdelicten",
+                "Kanaal": "Telefoon",
+            },
+        ]
+        before = self.count()
+        wizard = self.wizard(make_register(rows))
+        wizard.action_preview()
+        self.assertEqual(wizard.invalid_count, 0)
+        self.assertEqual(self.count(), before)
+        wizard.action_import()
+        self.assertEqual(wizard.state, "done")
+        self.assertEqual(wizard.imported_count, 2)
+        self.assertFalse(wizard.file, "the uploaded register is not kept")
+        self.assertEqual(self.count(), before + 2)
+        mma, phone = wizard.imported_signal_ids.sorted("date_received")
+        self.assertEqual(mma.company_id, self.gemeente)
+        self.assertEqual(mma.herkomst_id, self.mma)
+        self.assertEqual(mma.channel, "mma_platform")
+        self.assertEqual(mma.mma_number, "MMA-1")
+        self.assertEqual(mma.mma_date_received, datetime.date(2024, 5, 1))
+        self.assertEqual(mma.mma_date_opened, datetime.date(2024, 5, 2))
+        self.assertEqual(mma.bt_tafel_date, datetime.date(2024, 5, 8))
+        self.assertEqual(mma.mma_discipline, "multi")
+        self.assertEqual(mma.mma_follow_up, "riec")
+        self.assertEqual(mma.wijk_id, self.wijk)
+        self.assertEqual(mma.categorie_id, self.woonfraude)
+        self.assertEqual(mma.date_received.date(), datetime.date(2024, 5, 1))
+        self.assertEqual(mma.description, "=SUM(1) Pand aan de Dorpsstraat")
+        self.assertEqual(mma.stage_code, "stap1")
+        self.assertEqual(phone.herkomst_id, self.meldpunt)
+        self.assertEqual(phone.channel, "telefoon")
+        self.assertFalse(phone.mma_number)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT description FROM ondermijning_signaal WHERE id = %s", [mma.id]
+        )
+        self.assertTrue(
+            self.env.cr.fetchone()[0].startswith("ond1:"), "stored encrypted"
+        )
+
+    def test_failure_while_creating_rolls_back_everything(self):
+        rows = [dict(self.GOOD, **{"MMA-nummer": f"MMA-{i}"}) for i in range(1, 4)]
+        wizard = self.wizard(make_register(rows))
+        wizard.action_preview()
+        self.assertEqual(wizard.invalid_count, 0)
+        Signal = type(self.env["ondermijning.signaal"])
+        original = Signal.create
+
+        def create(records, vals_list):
+            if any(vals.get("mma_number") == "MMA-2" for vals in vals_list):
+                raise ValidationError(records.env._("Kapot"))
+            return original(records, vals_list)
+
+        before = self.count()
+        audit_before = self.env["ondermijning.audit.log"].search_count([])
+        with patch.object(Signal, "create", create):
+            wizard.action_import()
+        self.assertEqual(
+            self.count(), before, "not even the rows before the failing one"
+        )
+        self.assertEqual(
+            self.env["ondermijning.audit.log"].search_count([]), audit_before
+        )
+        failed = wizard.line_ids.filtered(lambda line: line.state == "invalid")
+        self.assertEqual(failed.mapped("row_number"), [3])
+        self.assertIn("Kapot", failed.reason)
+        self.assertNotEqual(wizard.state, "done")
+
+    def test_missing_headers_and_bad_file(self):
+        wizard = self.wizard(
+            make_register([{"MMA-nummer": "X"}], headers=["MMA-nummer", "Iets"])
+        )
+        with self.assertRaisesRegex(Exception, "Ontvangen, Categorie"):
+            wizard.action_preview()
+        wizard = self.wizard(b"not a workbook")
+        with self.assertRaisesRegex(Exception, "cannot be read"):
+            wizard.action_preview()
+
+    def test_only_medewerker_imports(self):
+        for role in ("melder", "overleg", "analist", "afdeling"):
+            with self.assertRaises(AccessError, msg=role):
+                self.env["ondermijning.register"].with_user(
+                    self.users[role]
+                )._import_check(self.gemeente, io.BytesIO(make_register([self.GOOD])))
+            with self.assertRaises(AccessError, msg=role):
+                self.wizard(make_register([self.GOOD]), role=role)
+
+    def test_other_gemeente_refused(self):
+        wizard = self.wizard(make_register([self.GOOD]))
+        wizard.sudo().company_id = self.gemeente2
+        with self.assertRaisesRegex(Exception, "own gemeente"):
+            wizard.action_preview()

@@ -1,0 +1,2 @@
+from . import ondermijning_export_wizard
+from . import ondermijning_register_import
