@@ -195,3 +195,15 @@ class TestRegisterExport(RapportageCase):
         self.assertEqual(
             [r["Referentie"] for r in rows], same.sorted("id").mapped("name")
         )
+
+    def test_sealed_signal_is_not_exported(self):
+        if "is_sealed" not in self.env["ondermijning.signaal"]._fields:
+            self.skipTest("no sealing in this installation")
+        self.other.sudo().is_sealed = True
+        for role in ("medewerker", "privacy"):
+            rows = self.as_dicts(self.export(role, "register")["Register"])
+            self.assertEqual(
+                [r["Referentie"] for r in rows],
+                [self.mma_signal.name, self.on_agenda.name],
+                role,
+            )

@@ -241,3 +241,35 @@ class TestStatistiek(RapportageCase):
             self.env["ondermijning.statistiek"].with_user(
                 self.users["overleg"]
             )._export_statistics(io.BytesIO(), {})
+
+    def test_views_load_for_each_role(self):
+        """The menus' views open for the roles that have them."""
+        for role in ("medewerker", "analist"):
+            Stat = self.stat(role)
+            views = Stat.get_views(
+                [(False, "pivot"), (False, "graph"), (False, "search")]
+            )
+            self.assertEqual(set(views["views"]), {"pivot", "graph", "search"})
+        for role in ("medewerker", "analist", "overleg", "afdeling", "privacy"):
+            Wizard = self.env["ondermijning.export.wizard"].with_user(self.users[role])
+            Wizard.get_views([(False, "form")])
+            wizard = Wizard.create({})
+            self.assertTrue(wizard.export_type, role)
+            self.assertIsInstance(wizard.record_count, int)
+        Import = self.env["ondermijning.register.import"].with_user(
+            self.users["medewerker"]
+        )
+        Import.get_views([(False, "form")])
+        menus = (
+            self.env["ir.ui.menu"].with_user(self.users["analist"])._visible_menu_ids()
+        )
+        self.assertIn(self.env.ref("ondermijning_rapportage.menu_statistiek").id, menus)
+        self.assertNotIn(
+            self.env.ref("ondermijning_rapportage.menu_register_import").id, menus
+        )
+        menus = (
+            self.env["ir.ui.menu"].with_user(self.users["melder"])._visible_menu_ids()
+        )
+        self.assertNotIn(
+            self.env.ref("ondermijning_rapportage.menu_rapportage").id, menus
+        )
