@@ -147,6 +147,11 @@ class OndermijningStatistiek(models.Model):
             for code in ("monitoring", "stap4", "stap3", "stap2")
         )
         reached = f"CASE {whens} ELSE 'stap1' END"
+        treated = (
+            "(s.date_stap2 IS NOT NULL OR s.date_stap3 IS NOT NULL"
+            " OR s.date_stap4 IS NOT NULL OR s.date_monitoring IS NOT NULL"
+            " OR s.stage_code IN ('stap2', 'stap3', 'stap4', 'monitoring'))"
+        )
         late = (
             "COALESCE(s.mma_registered_late, FALSE)"
             if "mma_registered_late" in self.env["ondermijning.signaal"]._fields
@@ -164,7 +169,9 @@ class OndermijningStatistiek(models.Model):
                 s.herkomst_id,
                 s.channel,
                 s.wijk_id,
-                COALESCE(h.code = 'mma', FALSE) AS is_mma,
+                COALESCE(s.herkomst_id IN (
+                    SELECT h.id FROM ondermijning_herkomst h WHERE h.code = 'mma'
+                ), FALSE) AS is_mma,
                 s.mma_discipline,
                 s.mma_follow_up,
                 {late} AS mma_registered_late,
@@ -172,16 +179,17 @@ class OndermijningStatistiek(models.Model):
                 {reached} AS stap,
                 s.stage_code,
                 s.end_state,
-                ({reached}) != 'stap1' AS in_treatment,
+                {treated} AS in_treatment,
                 (s.end_state IS NOT NULL) AS closed,
                 FALSE AS destroyed,
+                CASE WHEN {treated} THEN 1 ELSE 0 END AS count_in_treatment,
+                CASE WHEN s.end_state IS NOT NULL THEN 1 ELSE 0 END AS count_closed,
                 {_step_days("s.date_received", "s.date_stap2")} AS lead_stap1,
                 {_step_days("s.date_stap2", "s.date_stap3")} AS lead_stap2,
                 {_step_days("s.date_stap3", "s.date_stap4")} AS lead_stap3,
                 {_step_days("s.date_stap4", "s.date_monitoring")} AS lead_stap4,
                 {_days("s.date_received", "s.date_end")} AS lead_total
             FROM ondermijning_signaal s
-            LEFT JOIN ondermijning_herkomst h ON h.id = s.herkomst_id
         """
 
     def _trace_select(self):
@@ -209,6 +217,9 @@ class OndermijningStatistiek(models.Model):
                 COALESCE(t.stap_reached, 'stap1') != 'stap1' AS in_treatment,
                 (t.end_state IS NOT NULL) AS closed,
                 TRUE AS destroyed,
+                CASE WHEN COALESCE(t.stap_reached, 'stap1') != 'stap1' THEN 1 ELSE 0 END
+                    AS count_in_treatment,
+                CASE WHEN t.end_state IS NOT NULL THEN 1 ELSE 0 END AS count_closed,
                 t.lead_stap1::float AS lead_stap1,
                 t.lead_stap2::float AS lead_stap2,
                 t.lead_stap3::float AS lead_stap3,
@@ -224,18 +235,12 @@ class OndermijningStatistiek(models.Model):
         if trace:
             parts.append(trace)
         body = "\nUNION ALL\n".join(parts)
-        # the parts are built from constants only (no user input)
+        # the parts are built from constants only (no user input); a plain
+        # UNION ALL lets PostgreSQL push filters into each part and compute
+        # only the columns a query uses
         self.env.cr.execute(
             SQL(
-                """
-                CREATE OR REPLACE VIEW %s AS (
-                    SELECT u.*,
-                           CASE WHEN u.in_treatment THEN 1 ELSE 0 END
-                               AS count_in_treatment,
-                           CASE WHEN u.closed THEN 1 ELSE 0 END AS count_closed
-                      FROM (%s) u
-                )
-                """,
+                "CREATE OR REPLACE VIEW %s AS (%s)",
                 SQL.identifier(self._table),
                 SQL(body),
             )
@@ -342,43 +347,83 @@ class OndermijningStatistiek(models.Model):
         return str(value) if value else "(geen)"
 
     @api.model
-    def _breakdown(self, domain, fname):
-        """[(label, count, taken into treatment, closed)] for one field,
-        largest first."""
-        groups = self._read_group(
-            domain, [fname], ["__count", "count_in_treatment:sum", "count_closed:sum"]
+    def _aggregate(self, domain, fnames):
+        """Counts per value of each of ``fnames`` and in total, in one scan
+        (GROUPING SETS) over the rows the user may aggregate (the record
+        rules apply through ``_search``).
+
+        Returns ``({fname: [(value, count, treated, closed)]}, (count,
+        treated, closed))``; a many2one value is a record."""
+        self.browse().check_access("read")
+        query = self._search(domain)
+        columns = [self._field_to_sql(self._table, fname, query) for fname in fnames]
+        query.groupby = SQL(
+            "GROUPING SETS (%s)",
+            SQL(", ").join([SQL("(%s)", column) for column in columns] + [SQL("()")]),
         )
+        treated = self._field_to_sql(self._table, "count_in_treatment", query)
+        closed = self._field_to_sql(self._table, "count_closed", query)
+        rows = self.env.execute_query(
+            query.select(
+                SQL("GROUPING(%s)", SQL(", ").join(columns)),
+                *columns,
+                SQL("count(*)"),
+                SQL("COALESCE(sum(%s), 0)", treated),
+                SQL("COALESCE(sum(%s), 0)", closed),
+            )
+        )
+        size = len(fnames)
+        everything = (1 << size) - 1
+        # GROUPING() sets the bit of every column *not* grouped on; the first
+        # column is the most significant bit
+        position = {everything - (1 << (size - 1 - i)): i for i in range(size)}
+        result = {fname: [] for fname in fnames}
+        totals = (0, 0, 0)
+        for mask, *values in rows:
+            counts = tuple(values[size:])
+            if mask == everything:
+                totals = counts
+                continue
+            index = position[mask]
+            fname = fnames[index]
+            value = values[index]
+            field = self._fields[fname]
+            if field.type == "many2one":
+                value = self.env[field.comodel_name].browse(value)
+            result[fname].append((value, *counts))
+        return result, totals
+
+    @api.model
+    def _breakdown_lines(self, fname, groups):
+        """[(label, count, taken into treatment, closed)] for one field,
+        largest first (steps in their order)."""
         lines = [
-            (self._label(fname, value), count, treated or 0, closed or 0)
+            (self._label(fname, value), count, treated, closed)
             for value, count, treated, closed in groups
         ]
         if fname == "stap":
-            order = [code for code, _label in REACHED_STEPS]
-            key = dict(
-                zip(
-                    (self._label("stap", code) for code in order),
-                    range(len(order)),
-                    strict=True,
-                )
-            )
-            return sorted(lines, key=lambda line: key.get(line[0], 99))
+            order = {code: i for i, (code, _label) in enumerate(REACHED_STEPS)}
+            by_label = {self._label("stap", code): i for code, i in order.items()}
+            return sorted(lines, key=lambda line: by_label.get(line[0], 99))
         return sorted(lines, key=lambda line: (-line[1], line[0]))
 
     @api.model
-    def _monthly(self, filters):
+    def _monthly(self, filters, received=None):
         """[(first day of month, received, of which taken into treatment, of
         which closed, closed in the month)] over the period. The first three
         follow the signals received in the month (as Meld een Vermoeden
-        reports them); the last counts by the month the signals ended."""
-        series = {}
-        domain = self._filter_domain(filters)
-        for month, count, treated, closed in self._read_group(
-            domain,
-            ["date_received:month"],
-            ["__count", "count_in_treatment:sum", "count_closed:sum"],
-        ):
-            if month:
-                series[month.replace(day=1)] = [count, treated or 0, closed or 0, 0]
+        reports them); the last counts by the month the signals ended.
+        ``received``: the per-month groups of ``_aggregate``, if at hand."""
+        if received is None:
+            groups, _totals = self._aggregate(
+                self._filter_domain(filters), ["date_received"]
+            )
+            received = groups["date_received"]
+        series = {
+            month: [count, treated, closed, 0]
+            for month, count, treated, closed in received
+            if month
+        }
         domain = self._filter_domain(filters, "date_end") + [("closed", "=", True)]
         for month, count in self._read_group(domain, ["date_end:month"], ["__count"]):
             if month:
@@ -423,10 +468,8 @@ class OndermijningStatistiek(models.Model):
     def _statistics(self, filters):
         """Everything the statistics workbook shows, as plain data."""
         domain = self._filter_domain(filters)
-        groups = self._read_group(
-            domain, [], ["__count", "count_in_treatment:sum", "count_closed:sum"]
-        )
-        total, treated, closed = groups[0] if groups else (0, 0, 0)
+        fnames = [fname for _sheet, _header, fname in BREAKDOWNS] + ["date_received"]
+        groups, (total, treated, closed) = self._aggregate(domain, fnames)
         lead = self._lead_times(domain)
         lead_rows = [
             (
@@ -441,8 +484,8 @@ class OndermijningStatistiek(models.Model):
             "filters": self._filter_labels(filters),
             "totals": [
                 ("Ontvangen", total),
-                ("In behandeling genomen", treated or 0),
-                ("Afgesloten", closed or 0),
+                ("In behandeling genomen", treated),
+                ("Afgesloten", closed),
                 (
                     "Mediane doorlooptijd (dagen)",
                     round(lead["lead_total"][2], 2)
@@ -450,9 +493,9 @@ class OndermijningStatistiek(models.Model):
                     else None,
                 ),
             ],
-            "months": self._monthly(filters),
+            "months": self._monthly(filters, groups["date_received"]),
             "breakdowns": [
-                (sheet, header, self._breakdown(domain, fname))
+                (sheet, header, self._breakdown_lines(fname, groups[fname]))
                 for sheet, header, fname in BREAKDOWNS
             ],
             "lead_times": lead_rows,
