@@ -18,7 +18,9 @@ class MailMessage(models.Model):
             return super()._find_allowed_model_wise(doc_model, doc_dict)
         if not self.env["ir.model.access"].check(doc_model, operation, False):
             return set()
-        allowed = documents.with_context(active_test=False).search(
-            [("id", "in", list(doc_dict))]
-        )._filtered_access(operation)
+        allowed = (
+            documents.with_context(active_test=False)
+            .search([("id", "in", list(doc_dict))])
+            ._filtered_access(operation)
+        )
         return {message_id for doc_id in allowed.ids for message_id in doc_dict[doc_id]}

@@ -11,11 +11,14 @@ class OndermijningAfdeling(models.Model):
 
     name = fields.Char(required=True, translate=True)
     company_id = fields.Many2one(
-        "res.company", string="Gemeente", required=True,
+        "res.company",
+        string="Gemeente",
+        required=True,
         default=lambda self: self.env.company,
     )
     user_ids = fields.Many2many(
-        "res.users", string="Members",
+        "res.users",
+        string="Members",
         help="Members with the Afdeling role see what is referred to this department.",
     )
     active = fields.Boolean(default=True)

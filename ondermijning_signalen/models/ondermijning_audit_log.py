@@ -20,15 +20,26 @@ class OndermijningAuditLog(models.Model):
     _order = "id desc"
     _log_access = False
 
-    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
-    user_id = fields.Many2one("res.users", string="User", required=True, readonly=True,
-                              index=True, ondelete="restrict")
+    date = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
     action = fields.Selection(AUDIT_ACTIONS, required=True, readonly=True)
     res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
     res_id = fields.Integer(string="Record ID", readonly=True, index=True)
-    reference = fields.Char(readonly=True, help="Reference of the record, not its content.")
+    reference = fields.Char(
+        readonly=True, help="Reference of the record, not its content."
+    )
     field_names = fields.Char(string="Fields", readonly=True)
-    company_id = fields.Many2one("res.company", string="Gemeente", readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", string="Gemeente", readonly=True, index=True
+    )
 
     @api.model
     def _log(self, records, action, field_names=()):
@@ -37,13 +48,16 @@ class OndermijningAuditLog(models.Model):
         if not records or self.env.context.get("ondermijning_no_audit"):
             return
         names = ",".join(sorted(field_names))[:1000] or False
-        lines = [{
-            "user_id": self.env.uid,
-            "action": action,
-            "res_model": record._name,
-            "res_id": record.id,
-            "reference": record.sudo().display_name,
-            "field_names": names,
-            "company_id": record.sudo().company_id.id,
-        } for record in records]
+        lines = [
+            {
+                "user_id": self.env.uid,
+                "action": action,
+                "res_model": record._name,
+                "res_id": record.id,
+                "reference": record.sudo().display_name,
+                "field_names": names,
+                "company_id": record.sudo().company_id.id,
+            }
+            for record in records
+        ]
         self.sudo().create(lines)

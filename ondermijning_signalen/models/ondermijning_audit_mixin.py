@@ -22,14 +22,16 @@ class OndermijningAuditMixin(models.AbstractModel):
     @api.model
     def web_search_read(self, *args, **kwargs):
         """Lists and boards read many records: not a form being opened."""
-        return super(OndermijningAuditMixin, self.with_context(ondermijning_no_audit=True)
-                     ).web_search_read(*args, **kwargs)
+        return super(
+            OndermijningAuditMixin, self.with_context(ondermijning_no_audit=True)
+        ).web_search_read(*args, **kwargs)
 
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
         self.env["ondermijning.audit.log"]._log(
-            records, "create", {name for vals in vals_list for name in vals})
+            records, "create", {name for vals in vals_list for name in vals}
+        )
         return records
 
     def write(self, vals):
@@ -49,7 +51,9 @@ class OndermijningAuditMixin(models.AbstractModel):
         """Chatter messages may hold case details: only those who may change
         the record (the ondermijning staff) read them. Partners and
         departments can still post (``_mail_post_access``) and read their own."""
-        access = super()._get_mail_message_access(res_ids, operation, model_name=model_name)
+        access = super()._get_mail_message_access(
+            res_ids, operation, model_name=model_name
+        )
         if operation == "read":
             return "write"
         return access

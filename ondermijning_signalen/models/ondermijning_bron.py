@@ -12,7 +12,8 @@ class OndermijningBron(models.Model):
     sequence = fields.Integer(default=10)
     afdeling_id = fields.Many2one("ondermijning.afdeling", string="Department")
     legal_ground = fields.Char(
-        string="Usual legal ground", translate=True,
+        string="Usual legal ground",
+        translate=True,
         help="Proposed legal ground; the privacyfunctionaris confirms it per case.",
     )
     active = fields.Boolean(default=True)

@@ -14,9 +14,16 @@ class OndermijningBronraadpleging(models.Model):
     _order = "id"
     _check_company_auto = True
 
-    signaal_id = fields.Many2one("ondermijning.signaal", required=True, index=True,
-                                 ondelete="cascade", check_company=True)
-    company_id = fields.Many2one(related="signaal_id.company_id", store=True, index=True)
+    signaal_id = fields.Many2one(
+        "ondermijning.signaal",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="signaal_id.company_id", store=True, index=True
+    )
     bron_id = fields.Many2one("ondermijning.bron", string="Source", required=True)
     # The privacyfunctionaris' decision
     legal_ground = fields.Char(required=True)
@@ -25,7 +32,9 @@ class OndermijningBronraadpleging(models.Model):
     # The consultation
     state = fields.Selection(
         [("approved", "Approved"), ("hit", "Hit"), ("no_hit", "No hit")],
-        default="approved", required=True, readonly=True,
+        default="approved",
+        required=True,
+        readonly=True,
     )
     is_hit = fields.Boolean(compute="_compute_is_hit", store=True)
     consulted_by_id = fields.Many2one("res.users", string="Consulted by", readonly=True)
@@ -33,7 +42,11 @@ class OndermijningBronraadpleging(models.Model):
     summary = EncryptedText(string="Hit summary")
 
     _sql_constraints = [
-        ("bron_unique", "unique(signaal_id, bron_id)", "Each source is approved once per signal."),
+        (
+            "bron_unique",
+            "unique(signaal_id, bron_id)",
+            "Each source is approved once per signal.",
+        ),
     ]
 
     @api.depends("state")
@@ -44,16 +57,30 @@ class OndermijningBronraadpleging(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Only the privacyfunctionaris decides which sources may be consulted."""
-        if not self.env.su and not self.env.user.has_group("ondermijning_signalen.group_privacy"):
-            raise AccessError(self.env._(
-                "Only the privacyfunctionaris decides which sources may be consulted."))
+        if not self.env.su and not self.env.user.has_group(
+            "ondermijning_signalen.group_privacy"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the privacyfunctionaris decides which sources may be "
+                    "consulted."
+                )
+            )
         for vals in vals_list:
-            vals.update(approved_by_id=self.env.uid, date_approved=fields.Datetime.now())
+            vals.update(
+                approved_by_id=self.env.uid, date_approved=fields.Datetime.now()
+            )
         consultations = super().create(vals_list)
         for consultation in consultations:
-            if consultation.signaal_id.stage_code != "stap3" or consultation.signaal_id.end_state:
-                raise ValidationError(self.env._(
-                    "Sources are approved for a signal in stap 3 (vervolganalyse)."))
+            if (
+                consultation.signaal_id.stage_code != "stap3"
+                or consultation.signaal_id.end_state
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Sources are approved for a signal in stap 3 (vervolganalyse)."
+                    )
+                )
         return consultations
 
     def action_record_hit(self):
@@ -68,11 +95,12 @@ class OndermijningBronraadpleging(models.Model):
                 raise UserError(self.env._("This consultation already has a result."))
             if result == "hit" and not consultation.summary:
                 raise UserError(self.env._("Summarise the hit before recording it."))
-            consultation.write({
-                "state": result,
-                "consulted_by_id": self.env.uid,
-                "date_consulted": fields.Datetime.now(),
-            })
+            consultation.write(
+                {
+                    "state": result,
+                    "consulted_by_id": self.env.uid,
+                    "date_consulted": fields.Datetime.now(),
+                }
+            )
         self.mapped("signaal_id")._close_when_no_hit()
         return True
-

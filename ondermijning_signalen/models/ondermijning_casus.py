@@ -36,36 +36,76 @@ class OndermijningCasus(models.Model):
     _check_company_auto = True
     _mail_post_access = "read"
 
-    name = fields.Char(string="Reference", required=True, readonly=True, copy=False,
-                       default=lambda self: self.env._("New"), index="trigram")
-    company_id = fields.Many2one("res.company", string="Gemeente", required=True, index=True,
-                                 default=lambda self: self.env.company)
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Gemeente",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
     active = fields.Boolean(default=True)
-    state = fields.Selection(CASUS_STATES, default="privacycheck", required=True, index=True,
-                             tracking=True, group_expand=True, copy=False)
-    user_id = fields.Many2one("res.users", string="Regisseur", tracking=True,
-                              default=lambda self: self.env.user, groups=OFFICIAL_GROUPS,
-                              domain="[('share', '=', False)]")
-    handler_display = fields.Char(string="Handled by", compute="_compute_handler_display")
+    state = fields.Selection(
+        CASUS_STATES,
+        default="privacycheck",
+        required=True,
+        index=True,
+        tracking=True,
+        group_expand=True,
+        copy=False,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Regisseur",
+        tracking=True,
+        default=lambda self: self.env.user,
+        groups=OFFICIAL_GROUPS,
+        domain="[('share', '=', False)]",
+    )
+    handler_display = fields.Char(
+        string="Handled by", compute="_compute_handler_display"
+    )
     signaal_ids = fields.One2many("ondermijning.signaal", "casus_id", string="Signals")
     signaal_count = fields.Integer(compute="_compute_signaal_count")
     overleg_ids = fields.Many2many(
-        "ondermijning.overleg", "ondermijning_casus_ondermijning_overleg_rel",
-        "ondermijning_casus_id", "ondermijning_overleg_id", string="Overleggen", copy=False,
+        "ondermijning.overleg",
+        "ondermijning_casus_ondermijning_overleg_rel",
+        "ondermijning_casus_id",
+        "ondermijning_overleg_id",
+        string="Overleggen",
+        copy=False,
     )
-    weging_ids = fields.One2many("ondermijning.weging", "casus_id", string="Privacy checks",
-                                 groups="ondermijning_signalen.group_medewerker")
+    weging_ids = fields.One2many(
+        "ondermijning.weging",
+        "casus_id",
+        string="Privacy checks",
+        groups="ondermijning_signalen.group_medewerker",
+    )
     cleared_afdeling_ids = fields.Many2many(
-        "ondermijning.afdeling", "ondermijning_casus_cleared_afdeling_rel",
-        string="Departments cleared (2A)", readonly=True, copy=False,
+        "ondermijning.afdeling",
+        "ondermijning_casus_cleared_afdeling_rel",
+        string="Departments cleared (2A)",
+        readonly=True,
+        copy=False,
     )
     cleared_partner_ids = fields.Many2many(
-        "res.partner", "ondermijning_casus_cleared_partner_rel",
-        string="Partners cleared (2A)", readonly=True, copy=False,
+        "res.partner",
+        "ondermijning_casus_cleared_partner_rel",
+        string="Partners cleared (2A)",
+        readonly=True,
+        copy=False,
     )
     plan_van_aanpak = EncryptedText(string="Plan van aanpak", groups=CASE_GROUPS)
-    interventie_ids = fields.One2many("ondermijning.interventie", "casus_id",
-                                      string="Interventions")
+    interventie_ids = fields.One2many(
+        "ondermijning.interventie", "casus_id", string="Interventions"
+    )
     result = fields.Selection(CASUS_RESULTS, tracking=True, copy=False)
     result_note = EncryptedText(string="Result description", groups=CASE_GROUPS)
     monitoring_until = fields.Date(tracking=True, copy=False)
@@ -75,8 +115,13 @@ class OndermijningCasus(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = "C" + self.env["ondermijning.signaal"]._next_reference(company)
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                vals["name"] = "C" + self.env["ondermijning.signaal"]._next_reference(
+                    company
+                )
         return super().create(vals_list)
 
     @api.depends("user_id", "company_id")
@@ -84,7 +129,8 @@ class OndermijningCasus(models.Model):
     def _compute_handler_display(self):
         for casus in self:
             casus.handler_display = casus.company_id._ondermijning_official_name(
-                casus.sudo().user_id)
+                casus.sudo().user_id
+            )
 
     @api.depends("signaal_ids")
     def _compute_signaal_count(self):
@@ -107,8 +153,14 @@ class OndermijningCasus(models.Model):
         problems = self._state_gate_problems(state, pending)
         if problems:
             label = dict(CASUS_STATES)[state]
-            raise UserError(self.env._("%(casus)s cannot move to %(state)s: %(problems)s",
-                                       casus=self.name, state=label, problems=" ".join(problems)))
+            raise UserError(
+                self.env._(
+                    "%(casus)s cannot move to %(state)s: %(problems)s",
+                    casus=self.name,
+                    state=label,
+                    problems=" ".join(problems),
+                )
+            )
 
     def _state_gate_problems(self, state, pending):
         self.ensure_one()
@@ -120,7 +172,9 @@ class OndermijningCasus(models.Model):
         if target >= order.index("plan"):
             check = self.sudo().weging_ids.sorted(lambda w: (w.date, w.id))[-1:]
             if not check:
-                problems.append(self.env._("privacy checks 2A/2B (weging 5) are missing."))
+                problems.append(
+                    self.env._("privacy checks 2A/2B (weging 5) are missing.")
+                )
             elif not check.positive:
                 problems.append(self.env._("weging 5 did not permit sharing the data."))
         if target >= order.index("uitvoering"):
@@ -129,30 +183,43 @@ class OndermijningCasus(models.Model):
             if not self.interventie_ids:
                 problems.append(self.env._("the plan has no interventions."))
         if target >= order.index("monitoring"):
-            if self.interventie_ids.filtered(lambda i: i.state in ("gepland", "lopend")):
+            if self.interventie_ids.filtered(
+                lambda i: i.state in ("gepland", "lopend")
+            ):
                 problems.append(self.env._("some interventions are still open."))
             if not pending.get("result", self.result):
                 problems.append(self.env._("record the result of the casus."))
             if not pending.get("monitoring_until", self.monitoring_until):
                 problems.append(self.env._("set until when the casus is monitored."))
         if state == "afgesloten":
-            until = fields.Date.to_date(pending.get("monitoring_until", self.monitoring_until))
+            until = fields.Date.to_date(
+                pending.get("monitoring_until", self.monitoring_until)
+            )
             if until and until > fields.Date.context_today(self):
                 problems.append(self.env._("monitoring runs until %s.", until))
         return problems
 
     def _on_privacy_check(self, weging):
         """Weging 5 sets what may be shared with whom (privacy check 2A)."""
-        self.sudo().write({
-            "cleared_afdeling_ids": [fields.Command.set(weging.pc2a_afdeling_ids.ids)],
-            "cleared_partner_ids": [fields.Command.set(weging.pc2a_partner_ids.ids)],
-        })
+        self.sudo().write(
+            {
+                "cleared_afdeling_ids": [
+                    fields.Command.set(weging.pc2a_afdeling_ids.ids)
+                ],
+                "cleared_partner_ids": [
+                    fields.Command.set(weging.pc2a_partner_ids.ids)
+                ],
+            }
+        )
 
     def _signals_to_monitoring(self):
-        stage = self.env["ondermijning.stage"].search([("code", "=", "monitoring")], limit=1)
+        stage = self.env["ondermijning.stage"].search(
+            [("code", "=", "monitoring")], limit=1
+        )
         for casus in self:
             casus.sudo().signaal_ids.filtered(lambda s: not s.end_state).write(
-                {"stage_id": stage.id})
+                {"stage_id": stage.id}
+            )
 
     def _close_signals(self):
         for casus in self:
@@ -160,7 +227,9 @@ class OndermijningCasus(models.Model):
             label = dict(CASUS_RESULTS).get(casus.result, "")
             casus.sudo().signaal_ids.filtered(lambda s: not s.end_state)._end(
                 "casus_afgesloten",
-                self.env._("Casus %(casus)s closed: %(result)s", casus=casus.name, result=label),
+                self.env._(
+                    "Casus %(casus)s closed: %(result)s", casus=casus.name, result=label
+                ),
             )
 
     def action_next_state(self):

@@ -50,7 +50,7 @@ class OndermijningEncryptionMixin(models.AbstractModel):
         while limit is None or done < limit:
             size = batch_size if limit is None else min(batch_size, limit - done)
             cr.execute(
-                f'SELECT id, {", ".join(chr(34) + n + chr(34) for n in names)} '  # noqa: S608
+                f"SELECT id, {', '.join(chr(34) + n + chr(34) for n in names)} "  # noqa: S608
                 f'FROM "{self._table}" WHERE {outdated} ORDER BY id LIMIT %s',
                 [prefix + "%"] * len(names) + [size],
             )
@@ -63,7 +63,11 @@ class OndermijningEncryptionMixin(models.AbstractModel):
                     if raw is None or raw.startswith(prefix):
                         values.append(raw)
                     else:
-                        plain = crypto.decrypt(self.env, raw) if crypto.is_encrypted(raw) else raw
+                        plain = (
+                            crypto.decrypt(self.env, raw)
+                            if crypto.is_encrypted(raw)
+                            else raw
+                        )
                         values.append(crypto.encrypt(self.env, plain))
                 assignments = ", ".join(f'"{n}" = %s' for n in names)
                 cr.execute(
@@ -73,5 +77,6 @@ class OndermijningEncryptionMixin(models.AbstractModel):
             done += len(rows)
             self.env.invalidate_all()
             if not modules.module.current_test:
-                self.env.cr.commit()
+                # a batched job: each batch is kept when the next fails
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return done

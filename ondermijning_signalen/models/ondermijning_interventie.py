@@ -13,18 +13,31 @@ class OndermijningInterventie(models.Model):
     _order = "date_deadline, id"
     _check_company_auto = True
 
-    casus_id = fields.Many2one("ondermijning.casus", required=True, index=True,
-                               ondelete="cascade", check_company=True)
+    casus_id = fields.Many2one(
+        "ondermijning.casus",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
     company_id = fields.Many2one(related="casus_id.company_id", store=True, index=True)
     instrument_id = fields.Many2one("ondermijning.instrument", required=True)
-    afdeling_id = fields.Many2one("ondermijning.afdeling", string="Department",
-                                  check_company=True)
-    user_id = fields.Many2one("res.users", string="Owner", domain="[('share', '=', False)]")
+    afdeling_id = fields.Many2one(
+        "ondermijning.afdeling", string="Department", check_company=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Owner", domain="[('share', '=', False)]"
+    )
     date_deadline = fields.Date(string="Deadline")
     state = fields.Selection(
-        [("gepland", "Planned"), ("lopend", "In progress"), ("afgerond", "Done"),
-         ("geannuleerd", "Cancelled")],
-        default="gepland", required=True,
+        [
+            ("gepland", "Planned"),
+            ("lopend", "In progress"),
+            ("afgerond", "Done"),
+            ("geannuleerd", "Cancelled"),
+        ],
+        default="gepland",
+        required=True,
     )
     result = EncryptedText()
 
@@ -48,6 +61,6 @@ class OndermijningInterventie(models.Model):
     @api.depends("instrument_id", "casus_id")
     def _compute_display_name(self):
         for intervention in self:
-            intervention.display_name = (
-                f"{intervention.casus_id.name or ''} · {intervention.instrument_id.name or ''}"
-            )
+            casus = intervention.casus_id.name or ""
+            instrument = intervention.instrument_id.name or ""
+            intervention.display_name = f"{casus} · {instrument}"

@@ -18,25 +18,49 @@ class OndermijningMelding(models.Model):
     _mail_post_access = "read"
 
     name = fields.Char(string="Reference", readonly=True, copy=False)
-    user_id = fields.Many2one("res.users", string="Melder", required=True, readonly=True,
-                              default=lambda self: self.env.user, index=True)
-    company_id = fields.Many2one("res.company", string="Gemeente", required=True,
-                                 readonly=True, default=lambda self: self.env.company)
-    date = fields.Datetime(string="Reported on", readonly=True, default=fields.Datetime.now)
-    categorie_id = fields.Many2one("ondermijning.categorie", string="What is it about?",
-                                   required=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Melder",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Gemeente",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    date = fields.Datetime(
+        string="Reported on", readonly=True, default=fields.Datetime.now
+    )
+    categorie_id = fields.Many2one(
+        "ondermijning.categorie", string="What is it about?", required=True
+    )
     date_facts = fields.Datetime(string="When did it happen?")
-    place = EncryptedChar(string="Where did it happen?",
-                          help="Address or description of the place.")
-    who = EncryptedText(string="Who or what is involved?",
-                        help="Names, companies, addresses or vehicles, as far as you know.")
+    place = EncryptedChar(
+        string="Where did it happen?", help="Address or description of the place."
+    )
+    who = EncryptedText(
+        string="Who or what is involved?",
+        help="Names, companies, addresses or vehicles, as far as you know.",
+    )
     description = EncryptedText(string="What did you notice?")
-    signaal_id = fields.Many2one("ondermijning.signaal", readonly=True, index=True,
-                                 ondelete="cascade",
-                                 groups="ondermijning_signalen.group_medewerker")
+    signaal_id = fields.Many2one(
+        "ondermijning.signaal",
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+        groups="ondermijning_signalen.group_medewerker",
+    )
     status = fields.Selection(
-        [("ontvangen", "Received"), ("in_behandeling", "Being handled"),
-         ("afgehandeld", "Handled")],
+        [
+            ("ontvangen", "Received"),
+            ("in_behandeling", "Being handled"),
+            ("afgehandeld", "Handled"),
+        ],
         compute="_compute_status",
     )
 
@@ -51,23 +75,40 @@ class OndermijningMelding(models.Model):
         """Turn the report into a signal for the team and keep only a
         receipt for the melder."""
         self.ensure_one()
-        description = "\n\n".join(filter(None, [self.description, self.who and
-                                                self.env._("Involved: %s", self.who)]))
-        signal = self.env["ondermijning.signaal"].sudo().create({
-            "company_id": self.company_id.id,
-            "melder_user_id": self.user_id.id,
-            "herkomst_id": self.env.ref("ondermijning_signalen.herkomst_meldpunt").id,
-            "channel": "web",
-            "categorie_id": self.categorie_id.id,
-            "date_facts": self.date_facts,
-            "facts_location": self.place,
-            "description": description,
-            "user_id": False,
-        })
-        self.sudo().write({
-            "name": signal.name, "signaal_id": signal.id,
-            "place": False, "who": False, "description": False,
-        })
+        description = "\n\n".join(
+            filter(
+                None,
+                [self.description, self.who and self.env._("Involved: %s", self.who)],
+            )
+        )
+        signal = (
+            self.env["ondermijning.signaal"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "melder_user_id": self.user_id.id,
+                    "herkomst_id": self.env.ref(
+                        "ondermijning_signalen.herkomst_meldpunt"
+                    ).id,
+                    "channel": "web",
+                    "categorie_id": self.categorie_id.id,
+                    "date_facts": self.date_facts,
+                    "facts_location": self.place,
+                    "description": description,
+                    "user_id": False,
+                }
+            )
+        )
+        self.sudo().write(
+            {
+                "name": signal.name,
+                "signaal_id": signal.id,
+                "place": False,
+                "who": False,
+                "description": False,
+            }
+        )
         self._notify("received")
 
     def action_submit(self):
@@ -87,11 +128,14 @@ class OndermijningMelding(models.Model):
             if event == "received":
                 body = self.env._(
                     "Thank you. Your report %s has been received and will be assessed.",
-                    melding.name)
+                    melding.name,
+                )
             else:
                 body = self.env._(
                     "Your report %s has been handled. For reasons of confidentiality "
-                    "we cannot share how.", melding.name)
+                    "we cannot share how.",
+                    melding.name,
+                )
             melding.sudo().message_post(
                 body=body,
                 subject=self.env._("Your report %s", melding.name),

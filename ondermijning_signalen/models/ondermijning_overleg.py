@@ -25,34 +25,57 @@ class OndermijningOverleg(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True)
-    overleg_type = fields.Selection(OVERLEG_TYPES, string="Type", required=True,
-                                    default="ondermijningsoverleg")
-    company_id = fields.Many2one("res.company", string="Gemeente", required=True, index=True,
-                                 default=lambda self: self.env.company)
+    overleg_type = fields.Selection(
+        OVERLEG_TYPES, string="Type", required=True, default="ondermijningsoverleg"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        string="Gemeente",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     duration = fields.Float(default=1.5, help="Duration in hours.")
     date_stop = fields.Datetime(compute="_compute_date_stop")
-    state = fields.Selection([("gepland", "Planned"), ("gehouden", "Held")],
-                             default="gepland", required=True, tracking=True)
-    user_ids = fields.Many2many("res.users", string="Participants",
-                                domain="[('share', '=', False)]")
-    partner_ids = fields.Many2many("res.partner", string="Partner organisations",
-                                   domain="[('is_company', '=', True)]")
+    state = fields.Selection(
+        [("gepland", "Planned"), ("gehouden", "Held")],
+        default="gepland",
+        required=True,
+        tracking=True,
+    )
+    user_ids = fields.Many2many(
+        "res.users", string="Participants", domain="[('share', '=', False)]"
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Partner organisations",
+        domain="[('is_company', '=', True)]",
+    )
     signaal_ids = fields.Many2many(
-        "ondermijning.signaal", "ondermijning_overleg_ondermijning_signaal_rel",
-        "ondermijning_overleg_id", "ondermijning_signaal_id",
-        string="Signals on the agenda", check_company=True)
+        "ondermijning.signaal",
+        "ondermijning_overleg_ondermijning_signaal_rel",
+        "ondermijning_overleg_id",
+        "ondermijning_signaal_id",
+        string="Signals on the agenda",
+        check_company=True,
+    )
     casus_ids = fields.Many2many(
-        "ondermijning.casus", "ondermijning_casus_ondermijning_overleg_rel",
-        "ondermijning_overleg_id", "ondermijning_casus_id",
-        string="Casussen on the agenda", check_company=True)
+        "ondermijning.casus",
+        "ondermijning_casus_ondermijning_overleg_rel",
+        "ondermijning_overleg_id",
+        "ondermijning_casus_id",
+        string="Casussen on the agenda",
+        check_company=True,
+    )
     decisions = EncryptedText()
     minutes = EncryptedText()
 
     def _compute_date_stop(self):
         for overleg in self:
             overleg.date_stop = overleg.date and fields.Datetime.add(
-                overleg.date, minutes=int(overleg.duration * 60))
+                overleg.date, minutes=int(overleg.duration * 60)
+            )
 
     def action_mark_held(self):
         self.write({"state": "gehouden"})

@@ -17,22 +17,33 @@ class OndermijningSubject(models.Model):
     _inherit = ["ondermijning.encryption.mixin"]
     _order = "id"
 
-    signaal_id = fields.Many2one("ondermijning.signaal", required=True, index=True,
-                                 ondelete="cascade")
-    company_id = fields.Many2one(related="signaal_id.company_id", store=True, index=True)
+    signaal_id = fields.Many2one(
+        "ondermijning.signaal", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        related="signaal_id.company_id", store=True, index=True
+    )
     kind = fields.Selection(
-        [("persoon", "Person"), ("bedrijf", "Company"), ("adres", "Address"),
-         ("object", "Object (BAG)")],
-        required=True, default="persoon",
+        [
+            ("persoon", "Person"),
+            ("bedrijf", "Company"),
+            ("adres", "Address"),
+            ("object", "Object (BAG)"),
+        ],
+        required=True,
+        default="persoon",
     )
     name = EncryptedChar(help="Name of the person, company or object.")
     birth_date = EncryptedChar(string="Date of birth")
     kvk_number = EncryptedChar(string="KvK number")
     address = EncryptedChar()
     bag_id = EncryptedChar(string="BAG id")
-    match_key = fields.Char(compute="_compute_match_key", store=True, index=True, readonly=True)
+    match_key = fields.Char(
+        compute="_compute_match_key", store=True, index=True, readonly=True
+    )
     earlier_count = fields.Integer(
-        string="Earlier signals", compute="_compute_earlier_count",
+        string="Earlier signals",
+        compute="_compute_earlier_count",
         help="Earlier signals of this gemeente about the same subject or object.",
     )
 
@@ -46,6 +57,7 @@ class OndermijningSubject(models.Model):
 
     def _identity(self):
         """The normalised value that identifies this subject."""
+
         def norm(value):
             return re.sub(r"[^0-9a-z]", "", (value or "").lower())
 
@@ -67,12 +79,14 @@ class OndermijningSubject(models.Model):
             if not subject.match_key or not subject.signaal_id.id:
                 subject.earlier_count = 0
                 continue
-            subject.earlier_count = self.env["ondermijning.signaal"].search_count([
-                ("id", "!=", subject.signaal_id.id),
-                ("company_id", "=", subject.signaal_id.company_id.id),
-                ("date_received", "<=", subject.signaal_id.date_received),
-                ("subject_ids.match_key", "=", subject.match_key),
-            ])
+            subject.earlier_count = self.env["ondermijning.signaal"].search_count(
+                [
+                    ("id", "!=", subject.signaal_id.id),
+                    ("company_id", "=", subject.signaal_id.company_id.id),
+                    ("date_received", "<=", subject.signaal_id.date_received),
+                    ("subject_ids.match_key", "=", subject.match_key),
+                ]
+            )
 
     @api.depends("kind")
     def _compute_display_name(self):

@@ -45,5 +45,9 @@ class OndermijningWegingUitkomst(models.Model):
     )
 
     _sql_constraints = [
-        ("code_unique", "unique(weging_type, code)", "Outcome codes are unique per weging."),
+        (
+            "code_unique",
+            "unique(weging_type, code)",
+            "Outcome codes are unique per weging.",
+        ),
     ]

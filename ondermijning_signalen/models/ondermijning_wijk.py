@@ -10,7 +10,9 @@ class OndermijningWijk(models.Model):
 
     name = fields.Char(required=True)
     company_id = fields.Many2one(
-        "res.company", string="Gemeente", required=True,
+        "res.company",
+        string="Gemeente",
+        required=True,
         default=lambda self: self.env.company,
     )
     active = fields.Boolean(default=True)

@@ -23,25 +23,39 @@ class OndermijningCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.gemeente = cls.env["res.company"].create({"name": "Gemeente Hengelo (test)"})
-        cls.gemeente2 = cls.env["res.company"].create({"name": "Gemeente Almelo (test)"})
+        cls.gemeente = cls.env["res.company"].create(
+            {"name": "Gemeente Hengelo (test)"}
+        )
+        cls.gemeente2 = cls.env["res.company"].create(
+            {"name": "Gemeente Almelo (test)"}
+        )
         cls.users = {}
         for role, groups in ROLE_GROUPS.items():
             cls.users[role] = new_test_user(
-                cls.env, login=f"test_{role}", groups=f"base.group_user,{groups}",
-                company_id=cls.gemeente.id, company_ids=[cls.gemeente.id],
+                cls.env,
+                login=f"test_{role}",
+                groups=f"base.group_user,{groups}",
+                company_id=cls.gemeente.id,
+                company_ids=[cls.gemeente.id],
             )
         cls.users["team"].groups_id |= cls.env.ref("ondermijning_signalen.group_team")
         cls.medewerker2 = new_test_user(
-            cls.env, login="test_medewerker2",
+            cls.env,
+            login="test_medewerker2",
             groups="base.group_user,ondermijning_signalen.group_medewerker",
-            company_id=cls.gemeente2.id, company_ids=[cls.gemeente2.id],
+            company_id=cls.gemeente2.id,
+            company_ids=[cls.gemeente2.id],
         )
-        cls.afdeling = cls.env["ondermijning.afdeling"].create({
-            "name": "Vergunningen", "company_id": cls.gemeente.id,
-            "user_ids": [(4, cls.users["afdeling"].id)],
-        })
-        cls.politie = cls.env["res.partner"].create({"name": "Politie Oost-Nederland", "is_company": True})
+        cls.afdeling = cls.env["ondermijning.afdeling"].create(
+            {
+                "name": "Vergunningen",
+                "company_id": cls.gemeente.id,
+                "user_ids": [(4, cls.users["afdeling"].id)],
+            }
+        )
+        cls.politie = cls.env["res.partner"].create(
+            {"name": "Politie Oost-Nederland", "is_company": True}
+        )
         cls.users["overleg"].partner_id.parent_id = cls.politie
         cls.categorie = cls.env.ref("ondermijning_signalen.categorie_mma_drugsdelicten")
         cls.stage = {
@@ -66,11 +80,16 @@ class OndermijningCase(TransactionCase):
 
     def new_signal(self, **vals):
         Signal = self.env["ondermijning.signaal"].with_user(self.users["medewerker"])
-        return Signal.create(dict({
-            "categorie_id": self.categorie.id,
-            "description": "Hennepkwekerij vermoed aan de Dorpsstraat 1",
-            "company_id": self.gemeente.id,
-        }, **vals))
+        return Signal.create(
+            dict(
+                {
+                    "categorie_id": self.categorie.id,
+                    "description": "Hennepkwekerij vermoed aan de Dorpsstraat 1",
+                    "company_id": self.gemeente.id,
+                },
+                **vals,
+            )
+        )
 
     def weeg(self, signal, weging_type, code, role="medewerker", **vals):
         values = {
@@ -80,12 +99,18 @@ class OndermijningCase(TransactionCase):
             "motivation": f"Motivering {weging_type} {code}",
         }
         if weging_type == "w1":
-            values["indicator_ids"] = [(4, self.env.ref("ondermijning_signalen.indicator_verankering_1").id)]
-            values["signalering_ids"] = [(4, self.env.ref("ondermijning_signalen.indicator_signalering_2").id)]
+            values["indicator_ids"] = [
+                (4, self.env.ref("ondermijning_signalen.indicator_verankering_1").id)
+            ]
+            values["signalering_ids"] = [
+                (4, self.env.ref("ondermijning_signalen.indicator_signalering_2").id)
+            ]
         if weging_type == "w2b":
             values["register"] = "bag"
         values.update(vals)
-        return self.env["ondermijning.weging"].with_user(self.users[role]).create(values)
+        return (
+            self.env["ondermijning.weging"].with_user(self.users[role]).create(values)
+        )
 
     def move(self, signal, code, role="medewerker"):
         signal.with_user(self.users[role]).write({"stage_id": self.stage[code].id})
@@ -103,11 +128,17 @@ class OndermijningCase(TransactionCase):
         self.move(signal, "stap3")
 
     def approve_source(self, signal, xmlid="ondermijning_signalen.bron_1"):
-        return self.env["ondermijning.bronraadpleging"].with_user(self.users["privacy"]).create({
-            "signaal_id": signal.id,
-            "bron_id": self.env.ref(xmlid).id,
-            "legal_ground": "Art. 6 lid 1 sub e AVG",
-        })
+        return (
+            self.env["ondermijning.bronraadpleging"]
+            .with_user(self.users["privacy"])
+            .create(
+                {
+                    "signaal_id": signal.id,
+                    "bron_id": self.env.ref(xmlid).id,
+                    "legal_ground": "Art. 6 lid 1 sub e AVG",
+                }
+            )
+        )
 
     def through_stap3(self, signal):
         self.through_stap2(signal)

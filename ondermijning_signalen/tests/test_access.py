@@ -16,37 +16,77 @@ class TestAccess(OndermijningCase):
     def setUpClass(cls):
         super().setUpClass()
         Signal = cls.env["ondermijning.signaal"]
-        base = {"categorie_id": cls.categorie.id, "company_id": cls.gemeente.id,
-                "description": "Geheime beschrijving", "user_id": cls.users["medewerker"].id}
-        cls.on_agenda = Signal.create(dict(base, subject_ids=[Command.create({"kind": "persoon", "name": "A"})]))
+        base = {
+            "categorie_id": cls.categorie.id,
+            "company_id": cls.gemeente.id,
+            "description": "Geheime beschrijving",
+            "user_id": cls.users["medewerker"].id,
+        }
+        cls.on_agenda = Signal.create(
+            dict(base, subject_ids=[Command.create({"kind": "persoon", "name": "A"})])
+        )
         cls.not_on_agenda = Signal.create(dict(base))
         cls.referred = Signal.create(dict(base, afdeling_id=cls.afdeling.id))
-        cls.elsewhere = Signal.create(dict(base, company_id=cls.gemeente2.id,
-                                           user_id=cls.medewerker2.id))
-        cls.casus_cleared = cls.env["ondermijning.casus"].create({
-            "company_id": cls.gemeente.id, "user_id": cls.users["medewerker"].id})
-        cls.casus_cleared.write({"cleared_partner_ids": [Command.set(cls.politie.ids)],
-                                 "cleared_afdeling_ids": [Command.set(cls.afdeling.ids)]})
-        cls.casus_not_cleared = cls.env["ondermijning.casus"].create({"company_id": cls.gemeente.id})
-        cls.overleg = cls.env["ondermijning.overleg"].create({
-            "name": "Ondermijningsoverleg", "company_id": cls.gemeente.id,
-            "user_ids": [Command.set(cls.users["overleg"].ids)],
-            "partner_ids": [Command.set(cls.politie.ids)],
-            "signaal_ids": [Command.set(cls.on_agenda.ids)],
-            "casus_ids": [Command.set((cls.casus_cleared | cls.casus_not_cleared).ids)],
-        })
-        cls.all_signals = cls.on_agenda | cls.not_on_agenda | cls.referred | cls.elsewhere
-        cls.on_agenda.message_post(body="Interne notitie: Pietje Puk is bekend bij de politie",
-                                   message_type="comment", subtype_xmlid="mail.mt_note")
-        cls.attachment_agenda = cls.env["ir.attachment"].create({
-            "name": "a.txt", "raw": b"agenda", "res_model": "ondermijning.signaal", "res_id": cls.on_agenda.id})
-        cls.attachment_other = cls.env["ir.attachment"].create({
-            "name": "b.txt", "raw": b"other", "res_model": "ondermijning.signaal", "res_id": cls.not_on_agenda.id})
+        cls.elsewhere = Signal.create(
+            dict(base, company_id=cls.gemeente2.id, user_id=cls.medewerker2.id)
+        )
+        cls.casus_cleared = cls.env["ondermijning.casus"].create(
+            {"company_id": cls.gemeente.id, "user_id": cls.users["medewerker"].id}
+        )
+        cls.casus_cleared.write(
+            {
+                "cleared_partner_ids": [Command.set(cls.politie.ids)],
+                "cleared_afdeling_ids": [Command.set(cls.afdeling.ids)],
+            }
+        )
+        cls.casus_not_cleared = cls.env["ondermijning.casus"].create(
+            {"company_id": cls.gemeente.id}
+        )
+        cls.overleg = cls.env["ondermijning.overleg"].create(
+            {
+                "name": "Ondermijningsoverleg",
+                "company_id": cls.gemeente.id,
+                "user_ids": [Command.set(cls.users["overleg"].ids)],
+                "partner_ids": [Command.set(cls.politie.ids)],
+                "signaal_ids": [Command.set(cls.on_agenda.ids)],
+                "casus_ids": [
+                    Command.set((cls.casus_cleared | cls.casus_not_cleared).ids)
+                ],
+            }
+        )
+        cls.all_signals = (
+            cls.on_agenda | cls.not_on_agenda | cls.referred | cls.elsewhere
+        )
+        cls.on_agenda.message_post(
+            body="Interne notitie: Pietje Puk is bekend bij de politie",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        cls.attachment_agenda = cls.env["ir.attachment"].create(
+            {
+                "name": "a.txt",
+                "raw": b"agenda",
+                "res_model": "ondermijning.signaal",
+                "res_id": cls.on_agenda.id,
+            }
+        )
+        cls.attachment_other = cls.env["ir.attachment"].create(
+            {
+                "name": "b.txt",
+                "raw": b"other",
+                "res_model": "ondermijning.signaal",
+                "res_id": cls.not_on_agenda.id,
+            }
+        )
 
     def visible(self, role, model="ondermijning.signaal", records=None):
         self.env.invalidate_all()
         records = records if records is not None else self.all_signals
-        return self.env[model].with_user(self.users[role]).search([("id", "in", records.ids)])
+        return (
+            self.env[model]
+            .with_user(self.users[role])
+            .search([("id", "in", records.ids)])
+        )
 
     # -- signals ---------------------------------------------------------------
     def test_signal_visibility_per_role(self):
@@ -61,28 +101,33 @@ class TestAccess(OndermijningCase):
             with self.subTest(role=role):
                 self.assertEqual(self.visible(role), signals)
                 Signal = self.env["ondermijning.signaal"].with_user(self.users[role])
-                groups = Signal.read_group([("id", "in", self.all_signals.ids)], ["stage_id"], ["stage_id"])
+                groups = Signal.read_group(
+                    [("id", "in", self.all_signals.ids)], ["stage_id"], ["stage_id"]
+                )
                 self.assertEqual(sum(g["stage_id_count"] for g in groups), len(signals))
-                names = {name for _id, name in Signal.name_search("", limit=1000)}
-                self.assertTrue(set(signals.mapped("name")) <= names)
-                self.assertFalse((self.all_signals - signals).filtered(
-                    lambda s, names=names: s.name in names and s.company_id == self.gemeente
-                    and s not in signals and s.name not in signals.mapped("name")))
+                found = {id_ for id_, _name in Signal.name_search("", limit=1000)}
+                self.assertEqual(found & set(self.all_signals.ids), set(signals.ids))
                 for hidden in self.all_signals - signals:
                     with self.assertRaises(AccessError):
                         hidden.with_user(self.users[role]).read(["name"])
-        self.assertEqual(self.env["ondermijning.signaal"].with_user(self.medewerker2)
-                         .search([("id", "in", self.all_signals.ids)]), self.elsewhere)
+        self.assertEqual(
+            self.env["ondermijning.signaal"]
+            .with_user(self.medewerker2)
+            .search([("id", "in", self.all_signals.ids)]),
+            self.elsewhere,
+        )
 
     def test_roles_without_case_access_see_no_signal_at_all(self):
         for role in NO_CASE_ROLES:
             with self.subTest(role=role):
                 Signal = self.env["ondermijning.signaal"].with_user(self.users[role])
-                for call in (lambda S=Signal: S.search([]),
-                             lambda S=Signal: S.read_group([], ["stage_id"], ["stage_id"]),
-                             lambda S=Signal: S.name_search("20"),
-                             lambda: self.on_agenda.with_user(self.users[role]).read(["name"]),
-                             lambda S=Signal: S.create({"categorie_id": self.categorie.id})):
+                for call in (
+                    lambda S=Signal: S.search([]),
+                    lambda S=Signal: S.read_group([], ["stage_id"], ["stage_id"]),
+                    lambda S=Signal: S.name_search("20"),
+                    lambda S=Signal: self.on_agenda.with_env(S.env).read(["name"]),
+                    lambda S=Signal: S.create({"categorie_id": self.categorie.id}),
+                ):
                     with self.assertRaises(AccessError):
                         call()
 
@@ -92,18 +137,23 @@ class TestAccess(OndermijningCase):
                 signal = self.on_agenda.with_user(self.users[role])
                 signal.date_deadline = fields.Date.today()
                 new = self.new_signal().with_user(self.users[role])
-                with self.assertRaises(AccessError, msg="signals are destroyed by retention, not deleted"):
+                with self.assertRaises(
+                    AccessError, msg="signals are destroyed by retention, not deleted"
+                ):
                     new.unlink()
         for role in ("overleg", "afdeling"):
             with self.subTest(role=role):
-                record = (self.on_agenda if role == "overleg" else self.referred).with_user(self.users[role])
+                record = (
+                    self.on_agenda if role == "overleg" else self.referred
+                ).with_user(self.users[role])
                 with self.assertRaises(AccessError):
                     record.write({"date_deadline": fields.Date.today()})
                 with self.assertRaises(AccessError):
                     record.unlink()
                 with self.assertRaises(AccessError):
                     self.env["ondermijning.signaal"].with_user(self.users[role]).create(
-                        {"categorie_id": self.categorie.id})
+                        {"categorie_id": self.categorie.id}
+                    )
 
     def test_partner_sees_content_but_not_officials_or_process(self):
         signal = self.on_agenda.with_user(self.users["overleg"])
@@ -120,31 +170,46 @@ class TestAccess(OndermijningCase):
         medewerker = self.on_agenda.with_user(self.users["medewerker"])
         rows = medewerker.export_data(["name", "description", "user_id"])["datas"]
         self.assertEqual(rows[0][1], "Geheime beschrijving")
-        log = self.env["ondermijning.audit.log"].search([
-            ("res_id", "=", self.on_agenda.id), ("action", "=", "export")])
+        log = self.env["ondermijning.audit.log"].search(
+            [("res_id", "=", self.on_agenda.id), ("action", "=", "export")]
+        )
         self.assertEqual(log.user_id, self.users["medewerker"])
         self.assertNotIn("Geheime", log.field_names)
         with self.assertRaises(AccessError):
-            self.on_agenda.with_user(self.users["overleg"]).export_data(["name", "user_id"])
+            self.on_agenda.with_user(self.users["overleg"]).export_data(
+                ["name", "user_id"]
+            )
         with self.assertRaises(AccessError):
             self.not_on_agenda.with_user(self.users["overleg"]).export_data(["name"])
 
     def test_messages_only_for_staff(self):
         Message = self.env["mail.message"]
-        domain = [("model", "=", "ondermijning.signaal"), ("res_id", "=", self.on_agenda.id),
-                  ("body", "ilike", "Pietje")]
-        self.assertEqual(len(Message.with_user(self.users["medewerker"]).search(domain)), 1)
+        domain = [
+            ("model", "=", "ondermijning.signaal"),
+            ("res_id", "=", self.on_agenda.id),
+            ("body", "ilike", "Pietje"),
+        ]
+        self.assertEqual(
+            len(Message.with_user(self.users["medewerker"]).search(domain)), 1
+        )
         for role in ("overleg", "afdeling", "melder", "beheerder"):
             with self.subTest(role=role):
                 self.env.invalidate_all()
                 self.assertFalse(Message.with_user(self.users[role]).search(domain))
-                note = self.on_agenda.message_ids.filtered(lambda m: "Pietje" in (m.body or ""))
+                note = self.on_agenda.message_ids.filtered(
+                    lambda m: "Pietje" in (m.body or "")
+                )
                 with self.assertRaises(AccessError):
                     note.with_user(self.users[role]).read(["body"])
 
     def test_attachments_follow_the_signal(self):
-        for role, readable in (("medewerker", True), ("overleg", True), ("afdeling", False),
-                               ("melder", False), ("beheerder", False)):
+        for role, readable in (
+            ("medewerker", True),
+            ("overleg", True),
+            ("afdeling", False),
+            ("melder", False),
+            ("beheerder", False),
+        ):
             with self.subTest(role=role):
                 self.env.invalidate_all()
                 attachment = self.attachment_agenda.with_user(self.users[role])
@@ -159,17 +224,28 @@ class TestAccess(OndermijningCase):
     # -- casus, overleg, process records -----------------------------------------
     def test_casus_visibility(self):
         casussen = self.casus_cleared | self.casus_not_cleared
-        self.assertEqual(self.visible("medewerker", "ondermijning.casus", casussen), casussen)
-        self.assertEqual(self.visible("overleg", "ondermijning.casus", casussen), self.casus_cleared,
-                         "a partner sees only casussen that privacy check 2A cleared for them")
-        self.assertEqual(self.visible("afdeling", "ondermijning.casus", casussen), self.casus_cleared)
+        self.assertEqual(
+            self.visible("medewerker", "ondermijning.casus", casussen), casussen
+        )
+        self.assertEqual(
+            self.visible("overleg", "ondermijning.casus", casussen),
+            self.casus_cleared,
+            "a partner sees only casussen that privacy check 2A cleared for them",
+        )
+        self.assertEqual(
+            self.visible("afdeling", "ondermijning.casus", casussen), self.casus_cleared
+        )
         for role in NO_CASE_ROLES:
             with self.assertRaises(AccessError):
                 self.visible(role, "ondermijning.casus", casussen)
 
     def test_overleg_visibility(self):
-        self.assertEqual(self.visible("overleg", "ondermijning.overleg", self.overleg), self.overleg)
-        other = self.env["ondermijning.overleg"].create({"name": "Intern", "company_id": self.gemeente.id})
+        self.assertEqual(
+            self.visible("overleg", "ondermijning.overleg", self.overleg), self.overleg
+        )
+        other = self.env["ondermijning.overleg"].create(
+            {"name": "Intern", "company_id": self.gemeente.id}
+        )
         self.assertFalse(self.visible("overleg", "ondermijning.overleg", other))
         with self.assertRaises(AccessError):
             self.overleg.with_user(self.users["overleg"]).write({"name": "x"})
@@ -179,8 +255,13 @@ class TestAccess(OndermijningCase):
 
     def test_subjects_follow_their_signal(self):
         subjects = self.all_signals.subject_ids
-        self.assertEqual(self.visible("medewerker", "ondermijning.subject", subjects), subjects)
-        self.assertEqual(self.visible("overleg", "ondermijning.subject", subjects), self.on_agenda.subject_ids)
+        self.assertEqual(
+            self.visible("medewerker", "ondermijning.subject", subjects), subjects
+        )
+        self.assertEqual(
+            self.visible("overleg", "ondermijning.subject", subjects),
+            self.on_agenda.subject_ids,
+        )
         self.assertFalse(self.visible("afdeling", "ondermijning.subject", subjects))
         for role in NO_CASE_ROLES:
             with self.assertRaises(AccessError):
@@ -188,39 +269,52 @@ class TestAccess(OndermijningCase):
 
     def test_wegingen_only_for_staff(self):
         weging = self.weeg(self.on_agenda, "w1", "ondermijning")
-        self.assertEqual(self.visible("medewerker", "ondermijning.weging", weging), weging)
+        self.assertEqual(
+            self.visible("medewerker", "ondermijning.weging", weging), weging
+        )
         for role in ("overleg", "afdeling", *NO_CASE_ROLES):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 self.visible(role, "ondermijning.weging", weging)
 
     def test_audit_log_for_the_privacyfunctionaris_only(self):
         self.on_agenda.with_user(self.users["overleg"]).web_read({"name": {}})
-        log = self.env["ondermijning.audit.log"].with_user(self.users["privacy"]).search(
-            [("res_id", "=", self.on_agenda.id), ("action", "=", "read")])
+        log = (
+            self.env["ondermijning.audit.log"]
+            .with_user(self.users["privacy"])
+            .search([("res_id", "=", self.on_agenda.id), ("action", "=", "read")])
+        )
         self.assertEqual(log.user_id, self.users["overleg"])
         self.assertEqual(log.reference, self.on_agenda.name)
         for role in ("medewerker", "team", "overleg", "afdeling", *NO_CASE_ROLES):
             with self.subTest(role=role), self.assertRaises(AccessError):
-                self.env["ondermijning.audit.log"].with_user(self.users[role]).search([])
+                self.env["ondermijning.audit.log"].with_user(self.users[role]).search(
+                    []
+                )
         with self.assertRaises(AccessError):
             log.with_user(self.users["privacy"]).unlink()
 
     def test_beheerder_configures_without_case_content(self):
-        Categorie = self.env["ondermijning.categorie"].with_user(self.users["beheerder"])
+        Categorie = self.env["ondermijning.categorie"].with_user(
+            self.users["beheerder"]
+        )
         categorie = Categorie.create({"name": "Cybercrime"})
         categorie.name = "Cybercriminaliteit"
         for role in ("medewerker", "melder", "overleg"):
             with self.subTest(role=role), self.assertRaises(AccessError):
-                self.env["ondermijning.categorie"].with_user(self.users[role]).create({"name": "x"})
+                self.env["ondermijning.categorie"].with_user(self.users[role]).create(
+                    {"name": "x"}
+                )
         with self.assertRaises(AccessError):
             self.visible("beheerder")
 
     def test_melder_sees_own_reports_only(self):
         Melding = self.env["ondermijning.melding"]
-        own = Melding.with_user(self.users["melder"]).create({
-            "categorie_id": self.categorie.id, "description": "Verdacht pand"})
-        other = Melding.with_user(self.users["medewerker"]).create({
-            "categorie_id": self.categorie.id, "description": "Nog een"})
+        own = Melding.with_user(self.users["melder"]).create(
+            {"categorie_id": self.categorie.id, "description": "Verdacht pand"}
+        )
+        other = Melding.with_user(self.users["medewerker"]).create(
+            {"categorie_id": self.categorie.id, "description": "Nog een"}
+        )
         self.env.invalidate_all()
         mine = Melding.with_user(self.users["melder"]).search([])
         self.assertIn(own, mine)
@@ -240,4 +334,6 @@ class TestAccess(OndermijningCase):
         for role in ("melder", "beheerder", "analist"):
             with self.subTest(role=role):
                 self.assertIsNone(self.users[role]._mfa_type())
-        self.assertIsNone(self.medewerker2._mfa_type(), "another gemeente's setting does not apply")
+        self.assertIsNone(
+            self.medewerker2._mfa_type(), "another gemeente's setting does not apply"
+        )

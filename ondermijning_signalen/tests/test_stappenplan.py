@@ -17,11 +17,22 @@ class TestStappenplan(OndermijningCase):
         year = fields.Date.today().year
         self.assertRegex(first.name, rf"^{year}-\d{{5}}$")
         self.assertEqual(int(second.name[-5:]), int(first.name[-5:]) + 1)
-        other = self.env["ondermijning.signaal"].with_user(self.medewerker2).create({
-            "categorie_id": self.categorie.id, "company_id": self.gemeente2.id,
-        })
-        self.assertEqual(other.name, f"{year}-00001", "each gemeente numbers its own signals")
-        last_year = self.new_signal(date_received=fields.Datetime.now() - timedelta(days=366))
+        other = (
+            self.env["ondermijning.signaal"]
+            .with_user(self.medewerker2)
+            .create(
+                {
+                    "categorie_id": self.categorie.id,
+                    "company_id": self.gemeente2.id,
+                }
+            )
+        )
+        self.assertEqual(
+            other.name, f"{year}-00001", "each gemeente numbers its own signals"
+        )
+        last_year = self.new_signal(
+            date_received=fields.Datetime.now() - timedelta(days=366)
+        )
         self.assertTrue(last_year.name.startswith(str(year - 1)))
 
     def test_new_signal_starts_in_stap1_with_weging1_due(self):
@@ -32,7 +43,9 @@ class TestStappenplan(OndermijningCase):
 
     def test_gate_refuses_stap2_without_wegingen_and_says_which(self):
         signal = self.new_signal()
-        with self.assertRefused(UserError, "Weging 1.*missing.*Weging 2A.*missing.*Weging 2B.*missing"):
+        with self.assertRefused(
+            UserError, "Weging 1.*missing.*Weging 2A.*missing.*Weging 2B.*missing"
+        ):
             self.move(signal, "stap2")
         self.weeg(signal, "w1", "ondermijning")
         self.weeg(signal, "w2a", "gemeentelijke_taak")
@@ -80,7 +93,9 @@ class TestStappenplan(OndermijningCase):
         signal = self.new_signal()
         weging = self.weeg(signal, "w1", "ondermijning")
         with self.assertRaises(UserError):
-            weging.with_user(self.users["medewerker"]).write({"uitkomst_id": self.outcome("w1", "geen_ondermijning").id})
+            weging.with_user(self.users["medewerker"]).write(
+                {"uitkomst_id": self.outcome("w1", "geen_ondermijning").id}
+            )
 
     def test_weging1_negative_ends_not_in_treatment(self):
         signal = self.new_signal()
@@ -106,7 +121,13 @@ class TestStappenplan(OndermijningCase):
         signal = self.new_signal()
         self.weeg(signal, "w1", "ondermijning")
         self.weeg(signal, "w2a", "gemeentelijke_taak")
-        self.weeg(signal, "w2b", "buiten_gemeente", referred_to="Gemeente Enschede", register="brp")
+        self.weeg(
+            signal,
+            "w2b",
+            "buiten_gemeente",
+            referred_to="Gemeente Enschede",
+            register="brp",
+        )
         self.assertEqual(signal.end_state, "doorverwezen")
 
     def test_beslismoment_a_not_in_treatment(self):
@@ -122,7 +143,9 @@ class TestStappenplan(OndermijningCase):
         self.weeg(signal, "w3", "voldoende_zwaar")
         with self.assertRefused(ValidationError, "department"):
             self.weeg(signal, "beslis", "afdeling", role="team")
-        self.weeg(signal, "beslis", "afdeling", role="team", afdeling_id=self.afdeling.id)
+        self.weeg(
+            signal, "beslis", "afdeling", role="team", afdeling_id=self.afdeling.id
+        )
         self.assertEqual(signal.end_state, "afdeling")
         self.assertEqual(signal.afdeling_id, self.afdeling)
 
@@ -155,10 +178,15 @@ class TestStappenplan(OndermijningCase):
         signal = self.new_signal()
         self.through_stap2(signal)
         with self.assertRaises(AccessError):
-            self.env["ondermijning.bronraadpleging"].with_user(self.users["medewerker"]).create({
-                "signaal_id": signal.id, "bron_id": self.env.ref("ondermijning_signalen.bron_1").id,
-                "legal_ground": "x",
-            })
+            self.env["ondermijning.bronraadpleging"].with_user(
+                self.users["medewerker"]
+            ).create(
+                {
+                    "signaal_id": signal.id,
+                    "bron_id": self.env.ref("ondermijning_signalen.bron_1").id,
+                    "legal_ground": "x",
+                }
+            )
         consultation = self.approve_source(signal)
         self.assertEqual(consultation.approved_by_id, self.users["privacy"])
 
@@ -181,7 +209,9 @@ class TestStappenplan(OndermijningCase):
             consultation.with_user(self.users["medewerker"]).action_record_hit()
         with self.assertRefused(ValidationError, "no hit"):
             self.weeg(signal, "w4", "casusoverleg", role="team")
-        consultation.with_user(self.users["medewerker"]).summary = "Vergunning aangevraagd in 2025"
+        consultation.with_user(
+            self.users["medewerker"]
+        ).summary = "Vergunning aangevraagd in 2025"
         consultation.with_user(self.users["medewerker"]).action_record_hit()
         self.assertEqual(signal.next_weging, "w4")
 
@@ -207,40 +237,67 @@ class TestStappenplan(OndermijningCase):
         with self.assertRefused(UserError, "weging 5"):
             as_medewerker.action_next_state()
         with self.assertRaises(AccessError):
-            self.env["ondermijning.weging"].with_user(self.users["medewerker"]).create({
-                "casus_id": casus.id, "weging_type": "w5",
-                "uitkomst_id": self.outcome("w5", "akkoord").id, "motivation": "x",
-            })
-        self.env["ondermijning.weging"].with_user(self.users["privacy"]).create({
-            "casus_id": casus.id, "weging_type": "w5",
-            "uitkomst_id": self.outcome("w5", "akkoord").id,
-            "motivation": "Noodzakelijk voor de aanpak",
-            "pc2a_afdeling_ids": [(4, self.afdeling.id)],
-            "pc2a_partner_ids": [(4, self.politie.id)],
-            "pc2a_data": "Adres en KvK-gegevens", "pc2b_exchange": "Vergunningdossier",
-            "pc2b_permitted": True,
-        })
+            self.env["ondermijning.weging"].with_user(self.users["medewerker"]).create(
+                {
+                    "casus_id": casus.id,
+                    "weging_type": "w5",
+                    "uitkomst_id": self.outcome("w5", "akkoord").id,
+                    "motivation": "x",
+                }
+            )
+        self.env["ondermijning.weging"].with_user(self.users["privacy"]).create(
+            {
+                "casus_id": casus.id,
+                "weging_type": "w5",
+                "uitkomst_id": self.outcome("w5", "akkoord").id,
+                "motivation": "Noodzakelijk voor de aanpak",
+                "pc2a_afdeling_ids": [(4, self.afdeling.id)],
+                "pc2a_partner_ids": [(4, self.politie.id)],
+                "pc2a_data": "Adres en KvK-gegevens",
+                "pc2b_exchange": "Vergunningdossier",
+                "pc2b_permitted": True,
+            }
+        )
         self.assertEqual(casus.cleared_afdeling_ids, self.afdeling)
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "plan")
-        with self.assertRefused(UserError, "plan van aanpak is empty.*no interventions"):
+        with self.assertRefused(
+            UserError, "plan van aanpak is empty.*no interventions"
+        ):
             as_medewerker.action_next_state()
         as_medewerker.plan_van_aanpak = "Sluiting pand en Bibob-toets exploitant"
-        intervention = self.env["ondermijning.interventie"].with_user(self.users["medewerker"]).create({
-            "casus_id": casus.id,
-            "instrument_id": self.env.ref("ondermijning_signalen.instrument_1").id,
-            "afdeling_id": self.afdeling.id,
-            "user_id": self.users["medewerker"].id,
-            "date_deadline": fields.Date.today() + timedelta(days=14),
-        })
+        intervention = (
+            self.env["ondermijning.interventie"]
+            .with_user(self.users["medewerker"])
+            .create(
+                {
+                    "casus_id": casus.id,
+                    "instrument_id": self.env.ref(
+                        "ondermijning_signalen.instrument_1"
+                    ).id,
+                    "afdeling_id": self.afdeling.id,
+                    "user_id": self.users["medewerker"].id,
+                    "date_deadline": fields.Date.today() + timedelta(days=14),
+                }
+            )
+        )
         self.assertEqual(len(intervention.activity_ids), 1)
-        self.assertEqual(intervention.activity_ids.summary, intervention.instrument_id.name)
+        self.assertEqual(
+            intervention.activity_ids.summary, intervention.instrument_id.name
+        )
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "uitvoering")
         with self.assertRefused(UserError, "still open.*result.*monitored"):
             as_medewerker.action_next_state()
-        intervention.with_user(self.users["medewerker"]).write({"state": "afgerond", "result": "Pand gesloten"})
-        as_medewerker.write({"result": "bereikt", "monitoring_until": fields.Date.today() + timedelta(days=90)})
+        intervention.with_user(self.users["medewerker"]).write(
+            {"state": "afgerond", "result": "Pand gesloten"}
+        )
+        as_medewerker.write(
+            {
+                "result": "bereikt",
+                "monitoring_until": fields.Date.today() + timedelta(days=90),
+            }
+        )
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "monitoring")
         self.assertEqual(signal.stage_code, "monitoring")
@@ -260,27 +317,54 @@ class TestStappenplan(OndermijningCase):
         Signal = self.env["ondermijning.signaal"].with_user(self.users["medewerker"])
         with self.assertRefused(ValidationError, "MMA report number"):
             Signal.create({"categorie_id": self.categorie.id, "herkomst_id": mma.id})
-        form_values = Signal.new({"herkomst_id": mma.id, "mma_number": "MMA-2026-1234",
-                                  "company_id": self.gemeente.id})
+        form_values = Signal.new(
+            {
+                "herkomst_id": mma.id,
+                "mma_number": "MMA-2026-1234",
+                "company_id": self.gemeente.id,
+            }
+        )
         self.assertEqual(form_values.mma_duplicate_count, 1)
         warning = form_values._onchange_mma_number()
         self.assertIn("MMA-2026-1234", warning["warning"]["message"])
         second = self.new_signal(herkomst_id=mma.id, mma_number="MMA-2026-1234")
         self.assertEqual(second.mma_duplicate_count, 1)
-        elsewhere = self.env["ondermijning.signaal"].with_user(self.medewerker2).create({
-            "categorie_id": self.categorie.id, "company_id": self.gemeente2.id,
-            "herkomst_id": mma.id, "mma_number": "MMA-2026-1234",
-        })
-        self.assertEqual(elsewhere.mma_duplicate_count, 0, "another gemeente's numbers do not count")
+        elsewhere = (
+            self.env["ondermijning.signaal"]
+            .with_user(self.medewerker2)
+            .create(
+                {
+                    "categorie_id": self.categorie.id,
+                    "company_id": self.gemeente2.id,
+                    "herkomst_id": mma.id,
+                    "mma_number": "MMA-2026-1234",
+                }
+            )
+        )
+        self.assertEqual(
+            elsewhere.mma_duplicate_count, 0, "another gemeente's numbers do not count"
+        )
 
     def test_subject_links_earlier_signals(self):
-        subject = {"kind": "bedrijf", "name": "Kapsalon De Schaar", "kvk_number": "12345678"}
-        first = self.new_signal(date_received=fields.Datetime.now() - timedelta(days=30),
-                                subject_ids=[(0, 0, subject)])
-        second = self.new_signal(date_received=fields.Datetime.now() - timedelta(days=10),
-                                 subject_ids=[(0, 0, dict(subject, kvk_number="1234 5678"))])
-        unrelated = self.new_signal(subject_ids=[(0, 0, dict(subject, kvk_number="87654321"))])
-        third = self.new_signal(subject_ids=[(0, 0, {"kind": "bedrijf", "kvk_number": "12345678"})])
+        subject = {
+            "kind": "bedrijf",
+            "name": "Kapsalon De Schaar",
+            "kvk_number": "12345678",
+        }
+        first = self.new_signal(
+            date_received=fields.Datetime.now() - timedelta(days=30),
+            subject_ids=[(0, 0, subject)],
+        )
+        second = self.new_signal(
+            date_received=fields.Datetime.now() - timedelta(days=10),
+            subject_ids=[(0, 0, dict(subject, kvk_number="1234 5678"))],
+        )
+        unrelated = self.new_signal(
+            subject_ids=[(0, 0, dict(subject, kvk_number="87654321"))]
+        )
+        third = self.new_signal(
+            subject_ids=[(0, 0, {"kind": "bedrijf", "kvk_number": "12345678"})]
+        )
         self.assertEqual(first.earlier_signal_count, 0)
         self.assertEqual(second.earlier_signal_count, 1)
         self.assertEqual(third.earlier_signal_count, 2)
@@ -288,24 +372,37 @@ class TestStappenplan(OndermijningCase):
         self.assertEqual(third.subject_ids.earlier_count, 2)
         action = third.with_user(self.users["medewerker"]).action_open_earlier_signals()
         self.assertEqual(set(action["domain"][0][2]), {first.id, second.id})
-        self.assertNotIn("12345678", third.subject_ids.match_key, "the match key is a keyed hash")
+        self.assertNotIn(
+            "12345678", third.subject_ids.match_key, "the match key is a keyed hash"
+        )
 
     def test_melder_reports_and_gets_feedback_without_details(self):
         melder = self.users["melder"]
-        melding = self.env["ondermijning.melding"].with_user(melder).create({
-            "categorie_id": self.categorie.id,
-            "place": "Industrieweg 12",
-            "who": "Autobedrijf Snel",
-            "description": "Veel contant geld en wisselende kentekens",
-        })
+        melding = (
+            self.env["ondermijning.melding"]
+            .with_user(melder)
+            .create(
+                {
+                    "categorie_id": self.categorie.id,
+                    "place": "Industrieweg 12",
+                    "who": "Autobedrijf Snel",
+                    "description": "Veel contant geld en wisselende kentekens",
+                }
+            )
+        )
         signal = melding.sudo().signaal_id
         self.assertTrue(signal)
         self.assertEqual(signal.melder_user_id, melder)
         self.assertIn("Veel contant geld", signal.description)
         self.assertEqual(melding.with_user(melder).name, signal.name)
-        self.assertFalse(melding.with_user(melder).description, "the content lives in the signal only")
+        self.assertFalse(
+            melding.with_user(melder).description,
+            "the content lives in the signal only",
+        )
         self.assertEqual(melding.with_user(melder).status, "ontvangen")
-        messages = melding.message_ids.filtered(lambda m: melder.partner_id in m.partner_ids)
+        messages = melding.message_ids.filtered(
+            lambda m: melder.partner_id in m.partner_ids
+        )
         self.assertEqual(len(messages), 1)
         self.assertNotIn("contant", messages.body)
         # the melder cannot open the signal itself
@@ -314,7 +411,10 @@ class TestStappenplan(OndermijningCase):
         self.env.invalidate_all()
         self.weeg(signal, "w1", "geen_ondermijning", indicator_ids=[])
         self.assertEqual(melding.with_user(melder).status, "afgehandeld")
-        closing = melding.message_ids.filtered(lambda m: melder.partner_id in m.partner_ids) - messages
+        closing = (
+            melding.message_ids.filtered(lambda m: melder.partner_id in m.partner_ids)
+            - messages
+        )
         self.assertEqual(len(closing), 1)
         self.assertNotIn("Motivering", closing.body)
         self.assertNotIn("niet in behandeling", closing.body.lower())
@@ -334,13 +434,25 @@ class TestStappenplan(OndermijningCase):
 
     def test_mma_registered_late_and_overdue_filter(self):
         mma = self.env.ref("ondermijning_signalen.herkomst_mma")
-        on_time = self.new_signal(herkomst_id=mma.id, mma_number="MMA-1", mma_date_opened=fields.Date.today())
-        late = self.new_signal(herkomst_id=mma.id, mma_number="MMA-2",
-                               mma_date_opened=fields.Date.today() - timedelta(days=3))
+        on_time = self.new_signal(
+            herkomst_id=mma.id, mma_number="MMA-1", mma_date_opened=fields.Date.today()
+        )
+        late = self.new_signal(
+            herkomst_id=mma.id,
+            mma_number="MMA-2",
+            mma_date_opened=fields.Date.today() - timedelta(days=3),
+        )
         self.assertFalse(on_time.mma_registered_late)
         self.assertTrue(late.mma_registered_late)
         late.date_deadline = fields.Date.today() - timedelta(days=1)
         Signal = self.env["ondermijning.signaal"].with_user(self.users["medewerker"])
-        overdue = Signal.search([("is_overdue", "=", True), ("id", "in", (on_time | late).ids)])
+        overdue = Signal.search(
+            [("is_overdue", "=", True), ("id", "in", (on_time | late).ids)]
+        )
         self.assertEqual(overdue, late)
-        self.assertEqual(Signal.search([("is_overdue", "=", False), ("id", "in", (on_time | late).ids)]), on_time)
+        self.assertEqual(
+            Signal.search(
+                [("is_overdue", "=", False), ("id", "in", (on_time | late).ids)]
+            ),
+            on_time,
+        )

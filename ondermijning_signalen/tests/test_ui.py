@@ -9,25 +9,40 @@ class TestUi(HttpCase, OndermijningCase):
     """The main journeys in a real browser (Odoo's tours, headless chromium)."""
 
     def test_melder_reports_a_suspicion(self):
-        self.start_tour("/odoo/action-ondermijning_signalen.ondermijning_melding_action_new",
-                        "ondermijning_melder_tour", login="test_melder")
-        melding = self.env["ondermijning.melding"].search([("user_id", "=", self.users["melder"].id)])
+        self.start_tour(
+            "/odoo/action-ondermijning_signalen.ondermijning_melding_action_new",
+            "ondermijning_melder_tour",
+            login="test_melder",
+        )
+        melding = self.env["ondermijning.melding"].search(
+            [("user_id", "=", self.users["melder"].id)]
+        )
         self.assertEqual(len(melding), 1)
         self.assertIn("afgeplakt", melding.signaal_id.description)
         self.assertFalse(melding.description)
 
     def test_mma_intake_wegingen_and_board_gates(self):
-        self.start_tour("/odoo/action-ondermijning_signalen.ondermijning_signaal_action_mma",
-                        "ondermijning_mma_intake_tour", login="test_medewerker")
-        signal = self.env["ondermijning.signaal"].search([("mma_number", "=", "MMA-TOUR-0001")])
+        self.start_tour(
+            "/odoo/action-ondermijning_signalen.ondermijning_signaal_action_mma",
+            "ondermijning_mma_intake_tour",
+            login="test_medewerker",
+        )
+        signal = self.env["ondermijning.signaal"].search(
+            [("mma_number", "=", "MMA-TOUR-0001")]
+        )
         self.assertEqual(signal.stage_code, "stap2")
-        self.assertEqual(set(signal.weging_ids.mapped("weging_type")), {"w1", "w2a", "w2b"})
+        self.assertEqual(
+            set(signal.weging_ids.mapped("weging_type")), {"w1", "w2a", "w2b"}
+        )
 
     def test_privacy_no_hit_closes_the_signal(self):
         signal = self.new_signal()
         self.through_stap2(signal)
-        self.start_tour(f"/odoo/action-ondermijning_signalen.ondermijning_signaal_action/{signal.id}",
-                        "ondermijning_privacy_no_hit_tour", login="test_privacy")
+        self.start_tour(
+            f"/odoo/action-ondermijning_signalen.ondermijning_signaal_action/{signal.id}",
+            "ondermijning_privacy_no_hit_tour",
+            login="test_privacy",
+        )
         self.assertEqual(signal.end_state, "niet_in_behandeling")
         self.assertEqual(signal.raadpleging_ids.approved_by_id, self.users["privacy"])
 
@@ -36,11 +51,19 @@ class TestUi(HttpCase, OndermijningCase):
         mensenhandel = self.env.ref("ondermijning_signalen.categorie_mma_mensenhandel")
         agenda = self.new_signal(categorie_id=woonfraude.id)
         self.new_signal(categorie_id=mensenhandel.id)
-        self.env["ondermijning.overleg"].create({
-            "name": "Ondermijningsoverleg tour", "company_id": self.gemeente.id,
-            "user_ids": [Command.set(self.users["overleg"].ids)],
-            "signaal_ids": [Command.set(agenda.ids)],
-        })
-        self.env["ondermijning.overleg"].create({"name": "Intern overleg", "company_id": self.gemeente.id})
-        self.start_tour("/odoo/action-ondermijning_signalen.ondermijning_overleg_action",
-                        "ondermijning_overleg_partner_tour", login="test_overleg")
+        self.env["ondermijning.overleg"].create(
+            {
+                "name": "Ondermijningsoverleg tour",
+                "company_id": self.gemeente.id,
+                "user_ids": [Command.set(self.users["overleg"].ids)],
+                "signaal_ids": [Command.set(agenda.ids)],
+            }
+        )
+        self.env["ondermijning.overleg"].create(
+            {"name": "Intern overleg", "company_id": self.gemeente.id}
+        )
+        self.start_tour(
+            "/odoo/action-ondermijning_signalen.ondermijning_overleg_action",
+            "ondermijning_overleg_partner_tour",
+            login="test_overleg",
+        )

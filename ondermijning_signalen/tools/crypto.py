@@ -53,14 +53,21 @@ def keys(env):
     """All configured keys, current one first."""
     parsed = _parse_keys(_key_setting())
     if parsed and parsed[0] is None:
-        raise EncryptionKeyError(env._(
-            "Encryption key '%s' is malformed: expected 'id:key' with a 32-byte "
-            "base64 key (AES-256).", parsed[1]))
+        raise EncryptionKeyError(
+            env._(
+                "Encryption key '%s' is malformed: expected 'id:key' with a 32-byte "
+                "base64 key (AES-256).",
+                parsed[1],
+            )
+        )
     if not parsed:
-        raise EncryptionKeyError(env._(
-            "No encryption key is configured. Set 'ondermijning_keys' in the "
-            "Odoo configuration file or the ONDERMIJNING_KEYS environment "
-            "variable; sensitive data cannot be stored or read without it."))
+        raise EncryptionKeyError(
+            env._(
+                "No encryption key is configured. Set 'ondermijning_keys' in the "
+                "Odoo configuration file or the ONDERMIJNING_KEYS environment "
+                "variable; sensitive data cannot be stored or read without it."
+            )
+        )
     return parsed
 
 
@@ -114,15 +121,23 @@ def decrypt_bytes(env, data):
 def _decrypt_raw(env, key_id, raw):
     key = dict(keys(env)).get(key_id)
     if key is None:
-        raise EncryptionKeyError(env._(
-            "Encryption key '%s' is needed to read this data but is not "
-            "configured. Add it to 'ondermijning_keys'.", key_id))
+        raise EncryptionKeyError(
+            env._(
+                "Encryption key '%s' is needed to read this data but is not "
+                "configured. Add it to 'ondermijning_keys'.",
+                key_id,
+            )
+        )
     try:
         return AESGCM(key).decrypt(raw[:NONCE_SIZE], raw[NONCE_SIZE:], key_id.encode())
     except Exception as exc:  # cryptography raises InvalidTag
-        raise EncryptionKeyError(env._(
-            "Encrypted data could not be decrypted with key '%s': the key "
-            "is wrong or the data was altered.", key_id)) from exc
+        raise EncryptionKeyError(
+            env._(
+                "Encrypted data could not be decrypted with key '%s': the key "
+                "is wrong or the data was altered.",
+                key_id,
+            )
+        ) from exc
 
 
 def blind_index(env, scope, value):
@@ -136,7 +151,9 @@ def blind_index(env, scope, value):
     if index_key:
         secret = index_key.encode()
     else:
-        secret = hmac.new(keys(env)[-1][1], b"ondermijning-blind-index", hashlib.sha256).digest()
+        secret = hmac.new(
+            keys(env)[-1][1], b"ondermijning-blind-index", hashlib.sha256
+        ).digest()
     message = f"{scope}:{value}".encode()
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
