@@ -31,5 +31,10 @@
         "views/res_company_views.xml",
         "views/ondermijning_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/ondermijning_demo.xml",
+        "demo/ondermijning_demo_signalen.xml",
+        "demo/ondermijning_demo_casus.xml",
+        "demo/ondermijning_demo_overleg.xml",
+    ],
 }
