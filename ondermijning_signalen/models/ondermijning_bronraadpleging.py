@@ -102,5 +102,7 @@ class OndermijningBronraadpleging(models.Model):
                     "date_consulted": fields.Datetime.now(),
                 }
             )
-        self.mapped("signaal_id")._close_when_no_hit()
+        signals = self.mapped("signaal_id")
+        signals._close_when_no_hit()
+        signals._schedule_weging_activity()
         return True

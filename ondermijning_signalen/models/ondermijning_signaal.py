@@ -375,7 +375,10 @@ class OndermijningSignaal(models.Model):
                 if signal.stage_id != stage:
                     signal._check_step_gate(stage, pending=vals)
             vals = self._stamp_stage_dates(stage, vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if {"user_id", "date_deadline"} & vals.keys():
+            self._schedule_weging_activity()
+        return result
 
     def _stamp_stage_dates(self, stage, vals):
         field = f"date_{stage.code}" if stage.code in ("stap2", "stap3", "stap4", "monitoring") else None
