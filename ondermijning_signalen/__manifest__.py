@@ -21,6 +21,7 @@
         "security/ondermijning_security.xml",
         "security/ir.model.access.csv",
         "data/ondermijning_data.xml",
+        "data/ondermijning_retention_data.xml",
         "views/ondermijning_signaal_views.xml",
         "views/ondermijning_melding_views.xml",
         "views/ondermijning_weging_views.xml",
@@ -30,6 +31,8 @@
         "views/ondermijning_audit_log_views.xml",
         "views/res_company_views.xml",
         "views/ondermijning_menus.xml",
+        "views/ondermijning_retention_views.xml",
+        "wizards/ondermijning_retention_wizard_views.xml",
     ],
     "demo": [
         "demo/ondermijning_demo.xml",

@@ -22,3 +22,8 @@ from . import ondermijning_interventie
 from . import ondermijning_overleg
 from . import ir_attachment
 from . import mail_message
+from . import ondermijning_bewaartermijn
+from . import ondermijning_vernietigingslijst
+from . import ondermijning_vernietiging
+from . import ondermijning_signaal_spoor
+from . import ondermijning_signaal_retention

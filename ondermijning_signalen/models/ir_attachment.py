@@ -1,10 +1,16 @@
 import base64
+import contextlib
+import logging
+import os
 
 from odoo import api, models, modules, tools
 from odoo.exceptions import UserError
 from odoo.http import Stream
+from odoo.tools import split_every
 
 from ..tools import crypto
+
+_logger = logging.getLogger(__name__)
 
 
 class IrAttachment(models.Model):
@@ -134,3 +140,78 @@ class IrAttachment(models.Model):
                 # a batched job: each batch is kept when the next fails
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    # ------------------------------------------------------------------
+    # Retention: sealed signals and purged files
+    # ------------------------------------------------------------------
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        query = super()._search(domain, offset, limit, order)
+        if self.env.su:
+            return query
+        ids = list(query)
+        if not ids:
+            return query
+        self.env.cr.execute(
+            "SELECT id, res_id FROM ir_attachment WHERE id IN %s AND res_model = %s "
+            "AND res_id IS NOT NULL",
+            [tuple(ids), "ondermijning.signaal"],
+        )
+        by_signal = {}
+        for attachment_id, res_id in self.env.cr.fetchall():
+            by_signal.setdefault(res_id, []).append(attachment_id)
+        if not by_signal:
+            return query
+        closed = (
+            self.env["ondermijning.signaal"].browse(list(by_signal))._sealed_closed()
+        )
+        if not closed:
+            return query
+        hidden = {
+            attachment_id
+            for signal_id in closed.ids
+            for attachment_id in by_signal[signal_id]
+        }
+        return self.browse([i for i in ids if i not in hidden])._as_query(order)
+
+    def _file_delete(self, fname):
+        """During a purge, collect the files of deleted documents so that
+        they are removed at once, not at the next garbage collection."""
+        collector = self.env.context.get("ondermijning_purged_files")
+        if collector is not None:
+            collector.append(fname)
+        return super()._file_delete(fname)
+
+    @api.model
+    def _ondermijning_remove_files(self, fnames):
+        """Remove files no attachment refers to any more. Called after the
+        deletion was committed; the files stay marked for Odoo's garbage
+        collection, which finishes the job if this is interrupted."""
+        fnames = sorted(set(filter(None, fnames)))
+        if not fnames:
+            return 0
+        removed = 0
+        for names in split_every(1000, fnames, tuple):
+            self.env.cr.execute(
+                "SELECT store_fname FROM ir_attachment WHERE store_fname IN %s", [names]
+            )
+            in_use = {row[0] for row in self.env.cr.fetchall()}
+            for fname in names:
+                if fname in in_use:
+                    continue
+                path = self._full_path(fname)
+                if os.path.exists(path):
+                    try:
+                        os.unlink(path)
+                        removed += 1
+                    except OSError:
+                        # left to the garbage collection, for which it is marked
+                        _logger.warning(
+                            "Could not remove a purged file from the filestore.",
+                            exc_info=True,
+                        )
+                        continue
+                # nothing left for the garbage collection to do
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(self._full_path("checklist"), fname))
+        return removed

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .ondermijning_bewaartermijn import DEFAULT_RULES
 
 
 class ResCompany(models.Model):
@@ -33,6 +35,13 @@ class ResCompany(models.Model):
         default="Team Ondermijning",
     )
 
+    ondermijning_retention_reminder_days = fields.Integer(
+        string="Days to remind before destruction",
+        default=30,
+        help="The owner of a signal gets an activity this many days before the "
+        "signal is destroyed, in time to ask for a legal hold.",
+    )
+
     def _ondermijning_official_name(self, user):
         """The name the current user sees for a handling official: partners
         see the team name when the gemeente hides officials' names."""
@@ -42,3 +51,38 @@ class ResCompany(models.Model):
         ):
             return self.ondermijning_team_name or ""
         return user.name or ""
+
+    # ------------------------------------------------------------------
+    # Retention: every gemeente gets the protocol's periods to start from
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._ondermijning_ensure_retention_rules()
+        return companies
+
+    def _ondermijning_ensure_retention_rules(self):
+        """Create the default rules a gemeente lacks (archived ones count:
+        a gemeente that switched a rule off keeps it off)."""
+        Rule = (
+            self.env["ondermijning.bewaartermijn"]
+            .sudo()
+            .with_context(active_test=False)
+        )
+        existing = {
+            (rule.company_id.id, rule.end_state)
+            for rule in Rule.search([("company_id", "in", self.ids)])
+        }
+        Rule.create(
+            [
+                dict(values, company_id=company.id, end_state=end_state)
+                for company in self
+                for end_state, values in DEFAULT_RULES.items()
+                if (company.id, end_state) not in existing
+            ]
+        )
+
+    @api.model
+    def _ondermijning_init_retention_rules(self):
+        """Data hook: rules for the gemeenten that exist at install/update."""
+        self.sudo().search([("id", "!=", False)])._ondermijning_ensure_retention_rules()

@@ -1,0 +1,407 @@
+"""Retention: the rules per gemeente and end state, and the one engine that
+applies them (seal, propose, destroy, remind). The scheduled actions only
+call the engine."""
+
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models, modules
+from odoo.tools import SQL, split_every
+
+from .ondermijning_weging_uitkomst import END_STATES
+
+_logger = logging.getLogger(__name__)
+
+# The protocol: a signal not taken into treatment is kept encrypted for one
+# year (sealed) and then destroyed. The other periods are the gemeente's
+# choice; these are starting values it is expected to change.
+DEFAULT_RULES = {
+    "niet_in_behandeling": {"months": 12, "seal": True},
+    "doorverwezen": {"months": 12, "seal": False},
+    "afdeling": {"months": 24, "seal": False},
+    "riec": {"months": 24, "seal": False},
+    "casus_afgesloten": {"months": 60, "seal": False},
+}
+RULE_FIELDS_THAT_MOVE_SIGNALS = {"company_id", "end_state", "months", "seal", "active"}
+
+
+class OndermijningBewaartermijn(models.Model):
+    """How long a signal is kept after it ended, per gemeente and end state."""
+
+    _name = "ondermijning.bewaartermijn"
+    _description = "Retention period"
+    _order = "company_id, end_state, id"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company",
+        string="Gemeente",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    end_state = fields.Selection(END_STATES, required=True)
+    months = fields.Integer(
+        string="Months kept",
+        required=True,
+        default=12,
+        help="Months after the end of the signal (for a closed casus: after the end "
+        "of its monitoring) until it is destroyed.",
+    )
+    seal = fields.Boolean(
+        string="Sealed until destruction",
+        help="After it ended, the signal is hidden from everyone but the "
+        "privacyfunctionaris, who must state a reason to open it.",
+    )
+    requires_approval = fields.Boolean(
+        string="Destruction list needs approval",
+        help="The scheduled action proposes a destruction list; nothing is destroyed "
+        "before the privacyfunctionaris approved it (Archiefwet practice).",
+    )
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "company_end_state_unique",
+            "unique(company_id, end_state)",
+            "A gemeente has one retention period per end state.",
+        ),
+        (
+            "months_not_negative",
+            "CHECK(months >= 0)",
+            "A retention period cannot be negative.",
+        ),
+    ]
+
+    @api.depends("end_state", "months")
+    def _compute_display_name(self):
+        labels = dict(self._fields["end_state"]._description_selection(self.env))
+        for rule in self:
+            rule.display_name = self.env._(
+                "%(state)s: %(months)s months",
+                state=labels.get(rule.end_state, ""),
+                months=rule.months,
+            )
+
+    # ------------------------------------------------------------------
+    # Keeping the signals' destruction dates in line with the rules
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        rules._sync_signals(rules._pairs())
+        return rules
+
+    def write(self, vals):
+        before = self._pairs()
+        result = super().write(vals)
+        if RULE_FIELDS_THAT_MOVE_SIGNALS & set(vals):
+            self._sync_signals(before | self._pairs())
+        return result
+
+    def unlink(self):
+        pairs = self._pairs()
+        result = super().unlink()
+        self._sync_signals(pairs)
+        return result
+
+    def _pairs(self):
+        return {(rule.company_id.id, rule.end_state) for rule in self}
+
+    @api.model
+    def _sync_signals(self, pairs):
+        """Set rule, destruction date and seal of the ended signals of the
+        given (gemeente, end state) pairs in one set-based statement: a rule
+        change touches up to 10^6 signals, which a per-record compute would
+        load into memory. The same formula as the signal's compute."""
+        pairs = {
+            (company_id, state) for company_id, state in pairs if company_id and state
+        }
+        if not pairs:
+            return 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH target AS (
+                SELECT s.id,
+                       r.id AS rule_id,
+                       CASE WHEN r.id IS NULL OR s.date_end IS NULL THEN NULL
+                            ELSE (COALESCE(CASE WHEN s.end_state = 'casus_afgesloten'
+                                                THEN c.monitoring_until END,
+                                           s.date_end::date)
+                                  + make_interval(months => r.months))::date
+                       END AS date_destroy,
+                       CASE WHEN r.id IS NULL OR NOT r.seal THEN FALSE
+                            ELSE COALESCE(s.is_sealed, FALSE) END AS is_sealed
+                  FROM ondermijning_signaal s
+             LEFT JOIN ondermijning_bewaartermijn r
+                    ON r.company_id = s.company_id AND r.end_state = s.end_state
+                   AND r.active
+             LEFT JOIN ondermijning_casus c ON c.id = s.casus_id
+                 WHERE s.end_state IS NOT NULL
+                   AND (s.company_id, s.end_state) IN %(pairs)s
+            )
+            UPDATE ondermijning_signaal s
+               SET bewaartermijn_id = t.rule_id,
+                   date_destroy = t.date_destroy,
+                   is_sealed = t.is_sealed
+              FROM target t
+             WHERE s.id = t.id
+               AND (s.bewaartermijn_id IS DISTINCT FROM t.rule_id
+                    OR s.date_destroy IS DISTINCT FROM t.date_destroy
+                    OR s.is_sealed IS DISTINCT FROM t.is_sealed)
+            """,
+                pairs=tuple(sorted(pairs)),
+            )
+        )
+        count = self.env.cr.rowcount
+        self.env["ondermijning.signaal"].invalidate_model(
+            ["bewaartermijn_id", "date_destroy", "is_sealed"]
+        )
+        return count
+
+    # ------------------------------------------------------------------
+    # The engine
+    # ------------------------------------------------------------------
+    @api.model
+    def _auto_commit(self):
+        return not modules.module.current_test
+
+    @api.model
+    def _cron_purge(self, batch_size=500, limit=None):
+        """Daily: seal what ended, propose destruction lists where approval
+        is required, and destroy every signal whose retention expired, batch
+        by batch. Each batch is committed with its traces and log lines, so
+        an interruption leaves whole records only and the next run goes on
+        where it stopped. Returns (destroyed, failed)."""
+        self = self.sudo()
+        today = fields.Date.today()
+        self._seal_ended_signals(today)
+        self._propose_destruction_lists(today)
+        candidate_ids = self._purge_candidate_ids(today, limit=limit)
+        destroyed, failed = self._destroy_in_batches(candidate_ids, today, batch_size)
+        if limit and len(candidate_ids) >= limit:
+            # time-boxed run: let the scheduler call again soon for the rest
+            self.env["ir.cron"]._notify_progress(done=destroyed, remaining=1)
+        self.env["ondermijning.vernietigingslijst"]._close_finished_lists()
+        if failed:
+            _logger.warning(
+                "Retention purge: %s signal(s) could not be destroyed; "
+                "they are retried on the next run.",
+                len(failed),
+            )
+        _logger.info("Retention purge: %s signal(s) destroyed.", destroyed)
+        return destroyed, failed
+
+    @api.model
+    def _seal_ended_signals(self, today):
+        """Seal the signals whose rule says so, from the day after they ended."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE ondermijning_signaal s
+               SET is_sealed = TRUE
+              FROM ondermijning_bewaartermijn r
+             WHERE r.id = s.bewaartermijn_id AND r.seal AND r.active
+               AND s.end_state IS NOT NULL AND NOT COALESCE(s.is_sealed, FALSE)
+               AND s.date_end < %(today)s
+            """,
+                today=today,
+            )
+        )
+        count = self.env.cr.rowcount
+        if count:
+            self.env["ondermijning.signaal"].invalidate_model(["is_sealed"])
+            _logger.info("Retention: %s signal(s) sealed.", count)
+        return count
+
+    @api.model
+    def _expired_sql(self, today):
+        """Signals of ``s`` (joined with their rule ``r``) that may be
+        destroyed today, apart from approval: expired, ended, not held and
+        not part of a casus that is still open."""
+        return SQL(
+            """
+            s.date_destroy <= %(today)s
+            AND s.end_state IS NOT NULL
+            AND NOT COALESCE(s.legal_hold, FALSE)
+            AND (s.casus_id IS NULL OR EXISTS (
+                    SELECT 1 FROM ondermijning_casus c
+                     WHERE c.id = s.casus_id AND c.state = 'afgesloten'))
+            """,
+            today=today,
+        )
+
+    @api.model
+    def _approved_sql(self):
+        """Where the rule requires approval: only signals on an approved list."""
+        return SQL(
+            """
+            (r.requires_approval IS NOT TRUE OR EXISTS (
+                SELECT 1 FROM ondermijning_vernietigingslijst_regel l
+                  JOIN ondermijning_vernietigingslijst v ON v.id = l.lijst_id
+                 WHERE l.signaal_id = s.id AND l.state = 'proposed'
+                   AND v.state = 'approved'))
+            """
+        )
+
+    @api.model
+    def _purge_candidate_ids(self, today, limit=None):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT s.id
+              FROM ondermijning_signaal s
+         LEFT JOIN ondermijning_bewaartermijn r ON r.id = s.bewaartermijn_id
+             WHERE %(expired)s AND %(approved)s
+          ORDER BY s.date_destroy, s.id
+             %(limit)s
+            """,
+                expired=self._expired_sql(today),
+                approved=self._approved_sql(),
+                limit=SQL("LIMIT %s", limit) if limit else SQL(),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _lock_destroyable(self, ids, today):
+        """Lock the signals of a batch that may still be destroyed now (a
+        hold placed or a casus reopened since the selection keeps them),
+        skipping those another purge is working on."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT s.id
+              FROM ondermijning_signaal s
+         LEFT JOIN ondermijning_bewaartermijn r ON r.id = s.bewaartermijn_id
+             WHERE s.id IN %(ids)s AND %(expired)s AND %(approved)s
+          ORDER BY s.id
+               FOR UPDATE OF s SKIP LOCKED
+            """,
+                ids=tuple(ids),
+                expired=self._expired_sql(today),
+                approved=self._approved_sql(),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _destroy_in_batches(self, candidate_ids, today, batch_size):
+        """Destroy batch by batch. A batch is one unit (savepoint, then a
+        commit outside tests); when a record in it fails, the batch is
+        redone record by record so that only the failing one is skipped."""
+        Signal = self.env["ondermijning.signaal"].sudo()
+        Cron = self.env["ir.cron"]
+        total = len(candidate_ids)
+        destroyed, failed = 0, []
+        for batch_ids in split_every(batch_size, candidate_ids, list):
+            ids = self._lock_destroyable(batch_ids, today)
+            files = []
+            try:
+                with self.env.cr.savepoint():
+                    Signal.browse(ids)._retention_destroy(files)
+                destroyed += len(ids)
+            except Exception:
+                _logger.info(
+                    "Retention purge: a batch failed; retrying it record by record.",
+                    exc_info=True,
+                )
+                self.env.invalidate_all()
+                files = []
+                for signal_id in ids:
+                    record_files = []
+                    try:
+                        with self.env.cr.savepoint():
+                            Signal.browse(signal_id)._retention_destroy(record_files)
+                        destroyed += 1
+                        files += record_files
+                    except Exception:
+                        # no content in the log: the id is enough to find it
+                        _logger.exception(
+                            "Retention purge: signal id %s could not be destroyed.",
+                            signal_id,
+                        )
+                        self.env.invalidate_all()
+                        failed.append(signal_id)
+            remaining = max(total - destroyed - len(failed), 0)
+            Cron._notify_progress(done=destroyed, remaining=remaining)
+            if self._auto_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # the rows are gone (committed): now the files, at once
+            self.env["ir.attachment"]._ondermijning_remove_files(files)
+        Cron._notify_progress(done=destroyed, remaining=0)
+        return destroyed, failed
+
+    @api.model
+    def _propose_destruction_lists(self, today):
+        """Where the gemeente wants to approve first, put what expired on a
+        destruction list (once) for the privacyfunctionaris."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT s.company_id, array_agg(s.id ORDER BY s.date_destroy, s.id)
+              FROM ondermijning_signaal s
+              JOIN ondermijning_bewaartermijn r ON r.id = s.bewaartermijn_id
+             WHERE r.requires_approval AND %(expired)s
+               AND NOT EXISTS (
+                    SELECT 1 FROM ondermijning_vernietigingslijst_regel l
+                      JOIN ondermijning_vernietigingslijst v ON v.id = l.lijst_id
+                     WHERE l.signaal_id = s.id AND l.state = 'proposed'
+                       AND v.state IN ('proposed', 'approved'))
+          GROUP BY s.company_id
+            """,
+                expired=self._expired_sql(today),
+            )
+        )
+        Lijst = self.env["ondermijning.vernietigingslijst"].sudo()
+        lists = Lijst.browse()
+        for company_id, signal_ids in self.env.cr.fetchall():
+            lists |= Lijst._propose(company_id, signal_ids, today)
+        return lists
+
+    # ------------------------------------------------------------------
+    # Reminders
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_remind(self):
+        """Remind the owner once, a number of days (per gemeente) before a
+        signal is destroyed, so that a hold can still be asked for. The
+        activity names nothing but the deadline."""
+        today = fields.Date.today()
+        Signal = self.env["ondermijning.signaal"].sudo()
+        reminded = 0
+        companies = self.env["res.company"].sudo().search([("id", "!=", False)])
+        for company in companies:
+            horizon = today + timedelta(
+                days=company.ondermijning_retention_reminder_days
+            )
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT s.id FROM ondermijning_signaal s
+                 WHERE s.company_id = %(company)s
+                   AND s.date_destroy BETWEEN %(today)s AND %(horizon)s
+                   AND s.user_id IS NOT NULL
+                   AND NOT COALESCE(s.legal_hold, FALSE)
+                   AND NOT COALESCE(s.is_sealed, FALSE)
+                   AND s.retention_reminded_for IS DISTINCT FROM s.date_destroy
+                """,
+                    company=company.id,
+                    today=today,
+                    horizon=horizon,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            for batch in split_every(500, ids, Signal.browse):
+                batch._retention_remind()
+                reminded += len(batch)
+                if self._auto_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        return reminded

@@ -1,0 +1,166 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .ondermijning_signaal import CHANNELS
+from .ondermijning_stage import STAGE_CODES
+from .ondermijning_weging_uitkomst import END_STATES
+
+STAPPEN = [(code, label) for code, label in STAGE_CODES if code != "afgesloten"]
+
+
+class OndermijningSignaalSpoor(models.Model):
+    """The anonymous statistical trace a destroyed signal leaves behind, so
+    that every report stays correct after the purge.
+
+    It holds no reference, no text, no person and no id of the signal:
+    months instead of days, the classifications, the end state, how far the
+    signal got and how long each step took. Written by the purge only."""
+
+    _name = "ondermijning.signaal.spoor"
+    _description = "Statistical trace of a destroyed signal"
+    _order = "date_received desc, id desc"
+    _log_access = False
+
+    company_id = fields.Many2one(
+        "res.company",
+        string="Gemeente",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="restrict",
+    )
+    date_received = fields.Date(
+        string="Month received",
+        required=True,
+        index=True,
+        readonly=True,
+        help="First day of the month it was received.",
+    )
+    categorie_id = fields.Many2one(
+        "ondermijning.categorie",
+        string="Category",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    herkomst_id = fields.Many2one(
+        "ondermijning.herkomst",
+        string="Source",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    channel = fields.Selection(CHANNELS, readonly=True)
+    wijk_id = fields.Many2one("ondermijning.wijk", readonly=True, ondelete="set null")
+    is_mma = fields.Boolean(string="MMA", readonly=True)
+    mma_discipline = fields.Selection(
+        [("mono", "Monodisciplinair"), ("multi", "Multidisciplinair")],
+        string="Mono/multi",
+        readonly=True,
+    )
+    mma_follow_up = fields.Selection(
+        selection=lambda self: (
+            self.env["ondermijning.signaal"]._fields["mma_follow_up"].selection
+        ),
+        string="MMA result / follow-up",
+        readonly=True,
+    )
+    mma_registered_late = fields.Boolean(string="MMA registered late", readonly=True)
+    bt_tafel = fields.Boolean(
+        string="Brought into BT-ondermijningstafel", readonly=True
+    )
+    end_state = fields.Selection(END_STATES, readonly=True, index=True)
+    stap_reached = fields.Selection(STAPPEN, string="Furthest step", readonly=True)
+    date_end = fields.Date(
+        string="Month ended", readonly=True, help="First day of the month it ended."
+    )
+    lead_stap1 = fields.Float(
+        string="Days in stap 1", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+    lead_stap2 = fields.Float(
+        string="Days in stap 2",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Empty when the signal never got there.",
+    )
+    lead_stap3 = fields.Float(
+        string="Days in stap 3",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Empty when the signal never got there.",
+    )
+    lead_stap4 = fields.Float(
+        string="Days in stap 4",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Empty when the signal never got there.",
+    )
+    lead_total = fields.Float(
+        string="Days until ended", readonly=True, aggregator="avg", digits=(16, 2)
+    )
+    date_destroyed = fields.Date(string="Destroyed on", readonly=True, index=True)
+
+    @api.model
+    def _create_for_signals(self, signal_ids):
+        """One trace per signal, straight from the signals' columns (set-based:
+        the purge handles 10^5 signals). A step that was never reached has no
+        lead time (NULL), so that averages only count those that were."""
+        if not signal_ids:
+            return 0
+        self.env.flush_all()
+
+        def days(start, stop):
+            return SQL(
+                "ROUND((EXTRACT(EPOCH FROM (%s - %s)) / 86400.0)::numeric, 2)",
+                stop,
+                start,
+            )
+
+        received, end = SQL("s.date_received"), SQL("s.date_end")
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO ondermijning_signaal_spoor (
+                company_id, date_received, categorie_id, herkomst_id, channel, wijk_id,
+                is_mma, mma_discipline, mma_follow_up, mma_registered_late, bt_tafel,
+                end_state, stap_reached, date_end,
+                lead_stap1, lead_stap2, lead_stap3, lead_stap4, lead_total,
+                date_destroyed)
+            SELECT s.company_id,
+                   date_trunc('month', s.date_received)::date,
+                   s.categorie_id, s.herkomst_id, s.channel, s.wijk_id,
+                   COALESCE(h.code = 'mma', FALSE), s.mma_discipline, s.mma_follow_up,
+                   COALESCE(s.mma_registered_late, FALSE), s.bt_tafel_date IS NOT NULL,
+                   s.end_state,
+                   CASE WHEN s.date_monitoring IS NOT NULL THEN 'monitoring'
+                        WHEN s.date_stap4 IS NOT NULL THEN 'stap4'
+                        WHEN s.date_stap3 IS NOT NULL THEN 'stap3'
+                        WHEN s.date_stap2 IS NOT NULL THEN 'stap2'
+                        ELSE 'stap1' END,
+                   date_trunc('month', s.date_end)::date,
+                   %(stap1)s, %(stap2)s, %(stap3)s, %(stap4)s, %(total)s,
+                   %(today)s
+              FROM ondermijning_signaal s
+         LEFT JOIN ondermijning_herkomst h ON h.id = s.herkomst_id
+             WHERE s.id IN %(ids)s
+            """,
+                stap1=days(received, SQL("COALESCE(s.date_stap2, s.date_end)")),
+                stap2=days(
+                    SQL("s.date_stap2"), SQL("COALESCE(s.date_stap3, s.date_end)")
+                ),
+                stap3=days(
+                    SQL("s.date_stap3"), SQL("COALESCE(s.date_stap4, s.date_end)")
+                ),
+                stap4=days(
+                    SQL("s.date_stap4"), SQL("COALESCE(s.date_monitoring, s.date_end)")
+                ),
+                total=days(received, end),
+                today=fields.Date.today(),
+                ids=tuple(signal_ids),
+            )
+        )
+        self.invalidate_model()
+        return self.env.cr.rowcount

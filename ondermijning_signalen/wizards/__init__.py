@@ -1,0 +1,2 @@
+from . import ondermijning_unseal_wizard
+from . import ondermijning_legal_hold_wizard
