@@ -180,6 +180,10 @@ class OndermijningSignaal(models.Model):
          ("afgehandeld", "Handled")],
         string="Status", compute="_compute_melder_status",
     )
+    age_days = fields.Integer(
+        string="Age (days)", compute="_compute_age_days",
+        help="Days since the signal was received.",
+    )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     earlier_signal_count = fields.Integer(
         string="Earlier signals", compute="_compute_earlier_signals", groups=CASE_GROUPS,
@@ -278,6 +282,13 @@ class OndermijningSignaal(models.Model):
                 signal.melder_status = "ontvangen"
             else:
                 signal.melder_status = "in_behandeling"
+
+    @api.depends("date_received")
+    def _compute_age_days(self):
+        today = fields.Date.context_today(self)
+        for signal in self:
+            received = fields.Date.context_today(signal, signal.date_received)
+            signal.age_days = (today - received).days if received else 0
 
     @api.depends("date_deadline", "end_state")
     def _compute_is_overdue(self):
