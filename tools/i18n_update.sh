@@ -10,6 +10,7 @@
 # 3. merges the template into <addon>/i18n/nl.po with msgmerge, so that no
 #    translation is lost: changed strings become fuzzy, new ones empty,
 #    strings that are gone are dropped (nl.po is created when missing);
+#    (when only the template's date changed, both files are left as they are);
 # 4. prints per addon the number of msgids, untranslated and fuzzy.
 #
 # Exit status: 0 when every msgid is translated and none is fuzzy, 3 when
@@ -58,11 +59,16 @@ for addon in "${addons[@]}"; do
   mkdir -p "$dir"
   echo "== export $addon"
   "${odoo[@]}" --i18n-export="$tmp/$addon.pot" --modules="$addon"
-  cp "$tmp/$addon.pot" "$pot"
-  if [ -f "$po" ]; then
+  # Only the creation date changed: keep the files as they are.
+  undated() { grep -v -e '^"POT-Creation-Date: ' -e '^"PO-Revision-Date: ' "$1"; }
+  if [ -f "$pot" ] && [ -f "$po" ] && cmp -s <(undated "$tmp/$addon.pot") <(undated "$pot"); then
+    :
+  elif [ -f "$po" ]; then
+    cp "$tmp/$addon.pot" "$pot"
     msgmerge --quiet --previous -o "$tmp/merged.po" "$po" "$pot"
     msgattrib --no-obsolete -o "$po" "$tmp/merged.po"
   else
+    cp "$tmp/$addon.pot" "$pot"
     # A new translation: the template with the Dutch header fields.
     sed -e 's/^"Plural-Forms: \\n"$/"Language: nl\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"/' \
       "$pot" >"$po"
