@@ -10,6 +10,11 @@
     "installable": True,
     "depends": ["ondermijning_signalen"],
     "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
+    "assets": {
+        "web.assets_tests": [
+            "ondermijning_rapportage/static/tests/tours/**/*",
+        ],
+    },
     "data": [
         "security/ir.model.access.csv",
         "security/ondermijning_rapportage_security.xml",

@@ -6,3 +6,4 @@ from . import test_year_table
 from . import test_import
 from . import test_purge
 from . import test_controller
+from . import test_ui

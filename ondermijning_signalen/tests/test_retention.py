@@ -34,6 +34,11 @@ class TestRetention(OndermijningCase):
             for rule in cls.Rule.search([("company_id", "=", cls.gemeente.id)])
         }
         cls.Engine = cls.Rule.sudo()
+        # Other gemeenten's signals (the demo data) are out of these tests:
+        # without an active rule they are never sealed nor destroyed.
+        cls.Rule.search(
+            [("company_id", "not in", (cls.gemeente | cls.gemeente2).ids)]
+        ).write({"active": False})
 
     # -- helpers ---------------------------------------------------------
     def purge(self, **kwargs):
@@ -107,7 +112,12 @@ class TestRetention(OndermijningCase):
         return (
             self.env["ondermijning.vernietiging"]
             .sudo()
-            .search([("reference", "in", references)])
+            .search(
+                [
+                    ("reference", "in", references),
+                    ("company_id", "in", (self.gemeente | self.gemeente2).ids),
+                ]
+            )
         )
 
     def count_rows_referring_to(self, model_name, ids):
@@ -462,7 +472,9 @@ class TestRetention(OndermijningCase):
         audit = (
             self.env["ondermijning.audit.log"]
             .sudo()
-            .search([("reference", "=", reference)])
+            .search(
+                [("reference", "=", reference), ("company_id", "=", self.gemeente.id)]
+            )
         )
         self.assertTrue(audit)
         self.assertFalse(any(audit.mapped("res_id")))

@@ -1,0 +1,35 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// 5. A medewerker downloads the statistics workbook.
+registry.category("web_tour.tours").add("ondermijning_statistics_download_tour", {
+    steps: () => [
+        {
+            trigger: ".o_main_navbar .o_menu_sections button:contains('Dashboard')",
+            content: "Open the dashboard menu",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-menu .dropdown-item:contains('Excel export')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=export_type] input[data-value=statistieken]",
+            content: "Choose the statistics workbook",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=export_type] input[data-value=statistieken]:checked",
+        },
+        {
+            trigger: ".modal .modal-footer button[name=action_export]",
+            content: "Download",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.o_error_dialog))",
+            content: "No error",
+        },
+    ],
+});
