@@ -162,6 +162,11 @@ tours.add("ondermijning_mma_intake_tour", {
         {
             trigger: ".o_kanban_group:has(.o_column_title:contains('Stap 2')) .o_kanban_record:contains('MMA-TOUR-0001')",
             content: "The card is in stap 2",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Stap 2')",
+            content: "The server agrees: the signal is in stap 2",
         },
     ],
 });
