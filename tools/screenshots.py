@@ -22,24 +22,43 @@ import urllib.request
 
 import websocket
 
+# A command-line script: it reports on stdout.
+# pylint: disable=print-used
+
 REPO = pathlib.Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "screenshots"
 SHOTS = [
     # (file, login, path, selector that shows the page is ready)
-    ("board.png", "regisseur", "/odoo/action-ondermijning_signalen.ondermijning_signaal_action",
-     ".o_kanban_record"),
-    ("signal-form.png", "regisseur", "/odoo/action-ondermijning_signalen.ondermijning_signaal_action",
-     ".o_kanban_record"),
-    ("dashboard.png", "analist", "/odoo/action-ondermijning_rapportage.ondermijning_statistiek_action",
-     ".o_graph_renderer canvas, .o_pivot table"),
+    (
+        "board.png",
+        "regisseur",
+        "/odoo/action-ondermijning_signalen.ondermijning_signaal_action",
+        ".o_kanban_record",
+    ),
+    (
+        "signal-form.png",
+        "regisseur",
+        "/odoo/action-ondermijning_signalen.ondermijning_signaal_action",
+        ".o_kanban_record",
+    ),
+    (
+        "dashboard.png",
+        "analist",
+        "/odoo/action-ondermijning_rapportage.ondermijning_statistiek_action",
+        ".o_graph_renderer canvas, .o_pivot table",
+    ),
 ]
 
 
 def login(url, user):
     request = urllib.request.Request(
         f"{url}/web/session/authenticate",
-        data=json.dumps({"jsonrpc": "2.0", "params": {
-            "db": "ondermijning", "login": user, "password": user}}).encode(),
+        data=json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "params": {"db": "ondermijning", "login": user, "password": user},
+            }
+        ).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -57,12 +76,23 @@ class Chrome:
             sys.exit("screenshots: Chromium not found (apt-get install chromium)")
         self.profile = tempfile.mkdtemp(prefix="ondermijning-shots-")
         self.process = subprocess.Popen(
-            [binary, "--headless=new", "--no-sandbox", "--disable-gpu",
-             "--no-first-run", "--disable-background-networking", "--disable-sync",
-             "--disable-component-update", "--hide-scrollbars",
-             "--window-size=1440,900", "--remote-debugging-port=0",
-             f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-sync",
+                "--disable-component-update",
+                "--hide-scrollbars",
+                "--window-size=1440,900",
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         port_file = pathlib.Path(self.profile) / "DevToolsActivePort"
         for _ in range(100):
@@ -70,14 +100,18 @@ class Chrome:
                 break
             time.sleep(0.1)
         port = port_file.read_text().split()[0]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=10) as response:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/json", timeout=10
+        ) as response:
             page = next(t for t in json.loads(response.read()) if t["type"] == "page")
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
         self.next_id = 0
 
     def send(self, method, **params):
         self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
         while True:
             message = json.loads(self.ws.recv())
             if message.get("id") == self.next_id:
@@ -86,8 +120,11 @@ class Chrome:
     def wait_for(self, selector, timeout=30):
         deadline = time.time() + timeout
         while time.time() < deadline:
-            found = self.send("Runtime.evaluate", expression=f"!!document.querySelector({json.dumps(selector)})",
-                              returnByValue=True)
+            found = self.send(
+                "Runtime.evaluate",
+                expression=f"!!document.querySelector({json.dumps(selector)})",
+                returnByValue=True,
+            )
             if found.get("result", {}).get("value"):
                 time.sleep(1.0)  # let the page settle (fonts, charts)
                 return
@@ -112,14 +149,23 @@ def main():
         for name, user, path, selector in SHOTS:
             chrome.send("Network.enable")
             chrome.send("Network.clearBrowserCookies")
-            chrome.send("Network.setCookie", name="session_id", value=login(args.url, user),
-                        url=args.url)
+            chrome.send(
+                "Network.setCookie",
+                name="session_id",
+                value=login(args.url, user),
+                url=args.url,
+            )
             chrome.send("Page.navigate", url=args.url + path)
             chrome.wait_for(selector)
             if name == "signal-form.png":
-                chrome.send("Runtime.evaluate", expression=(
-                    "document.querySelector('.o_kanban_group:nth-child(4) .o_kanban_record, "
-                    ".o_kanban_record').click()"))
+                chrome.send(
+                    "Runtime.evaluate",
+                    expression=(
+                        "document.querySelector("
+                        "'.o_kanban_group:nth-child(4) .o_kanban_record, "
+                        ".o_kanban_record').click()"
+                    ),
+                )
                 chrome.wait_for(".o_form_view .o_statusbar_status")
             shot = chrome.send("Page.captureScreenshot", format="png")
             (OUT / name).write_bytes(base64.b64decode(shot["data"]))

@@ -15,7 +15,9 @@ CASE_GROUPS = (
 )
 STAFF_GROUP = "ondermijning_signalen.group_medewerker"
 # Names of handling officials: hidden from partners (staff safety).
-OFFICIAL_GROUPS = "ondermijning_signalen.group_medewerker,ondermijning_signalen.group_afdeling"
+OFFICIAL_GROUPS = (
+    "ondermijning_signalen.group_medewerker,ondermijning_signalen.group_afdeling"
+)
 STEP_ORDER = ["stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"]
 # The wegingen each step needs, with the outcome code(s) that let a signal in.
 STEP_REQUIREMENTS = {
@@ -54,19 +56,32 @@ class OndermijningSignaal(models.Model):
     _mail_post_access = "read"
 
     name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False,
-        default=lambda self: self.env._("New"), index="trigram",
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
     )
     company_id = fields.Many2one(
-        "res.company", string="Gemeente", required=True, index=True,
+        "res.company",
+        string="Gemeente",
+        required=True,
+        index=True,
         default=lambda self: self.env.company,
     )
     active = fields.Boolean(default=True)
     date_received = fields.Datetime(
-        string="Received", required=True, default=fields.Datetime.now, index=True,
+        string="Received",
+        required=True,
+        default=fields.Datetime.now,
+        index=True,
     )
     herkomst_id = fields.Many2one(
-        "ondermijning.herkomst", string="Source", required=True, index=True,
+        "ondermijning.herkomst",
+        string="Source",
+        required=True,
+        index=True,
         default=lambda self: self.env.ref(
             "ondermijning_signalen.herkomst_meldpunt", raise_if_not_found=False
         ),
@@ -74,50 +89,76 @@ class OndermijningSignaal(models.Model):
     herkomst_code = fields.Char(related="herkomst_id.code", string="Source code")
     channel = fields.Selection(CHANNELS, required=True, default="web")
     melder_user_id = fields.Many2one(
-        "res.users", string="Melder", index=True, copy=False,
+        "res.users",
+        string="Melder",
+        index=True,
+        copy=False,
         help="The employee who reported the signal; empty when anonymous or external.",
     )
     is_anonymous = fields.Boolean(compute="_compute_is_anonymous", string="Anonymous")
     melder_contact = EncryptedText(
-        string="Reporter contact details", groups=CASE_GROUPS,
+        string="Reporter contact details",
+        groups=CASE_GROUPS,
         help="Contact details of an external reporter (encrypted).",
     )
     categorie_id = fields.Many2one(
-        "ondermijning.categorie", string="Category", required=True, index=True,
+        "ondermijning.categorie",
+        string="Category",
+        required=True,
+        index=True,
     )
     date_facts = fields.Datetime(string="Date of the facts", groups=CASE_GROUPS)
     facts_location = EncryptedChar(
-        string="Place of the facts", groups=CASE_GROUPS,
+        string="Place of the facts",
+        groups=CASE_GROUPS,
         help="Address or description of the place (encrypted).",
     )
     wijk_id = fields.Many2one(
-        "ondermijning.wijk", string="Wijk", index=True, check_company=True,
+        "ondermijning.wijk",
+        index=True,
+        check_company=True,
     )
     description = EncryptedText(groups=CASE_GROUPS)
     subject_ids = fields.One2many(
-        "ondermijning.subject", "signaal_id", string="Subjects and objects",
+        "ondermijning.subject",
+        "signaal_id",
+        string="Subjects and objects",
         groups=CASE_GROUPS,
     )
     user_id = fields.Many2one(
-        "res.users", string="Owner", tracking=True, index=True,
-        default=lambda self: self.env.user, groups=OFFICIAL_GROUPS,
+        "res.users",
+        string="Owner",
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
+        groups=OFFICIAL_GROUPS,
         domain="[('share', '=', False)]",
     )
     handler_display = fields.Char(
-        string="Handled by", compute="_compute_handler_display", groups=CASE_GROUPS,
+        string="Handled by",
+        compute="_compute_handler_display",
+        groups=CASE_GROUPS,
     )
     date_deadline = fields.Date(string="Deadline", tracking=True, index=True)
     stage_id = fields.Many2one(
-        "ondermijning.stage", string="Stage", required=True, index=True,
-        tracking=True, copy=False, ondelete="restrict",
+        "ondermijning.stage",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        ondelete="restrict",
         group_expand="_read_group_stage_ids",
         default=lambda self: self._default_stage(),
     )
-    stage_code = fields.Selection(related="stage_id.code", string="Step", store=True, index=True)
+    stage_code = fields.Selection(
+        related="stage_id.code", string="Step", store=True, index=True
+    )
     date_stap2 = fields.Datetime(string="Entered stap 2", readonly=True, copy=False)
     date_stap3 = fields.Datetime(string="Entered stap 3", readonly=True, copy=False)
     date_stap4 = fields.Datetime(string="Entered stap 4", readonly=True, copy=False)
-    date_monitoring = fields.Datetime(string="Entered monitoring", readonly=True, copy=False)
+    date_monitoring = fields.Datetime(
+        string="Entered monitoring", readonly=True, copy=False
+    )
     # MMA
     mma_number = fields.Char(string="MMA report number", index=True, copy=False)
     mma_date_received = fields.Date(string="MMA received")
@@ -140,58 +181,96 @@ class OndermijningSignaal(models.Model):
     )
     mma_duplicate_count = fields.Integer(compute="_compute_mma_duplicate_count")
     mma_registered_late = fields.Boolean(
-        string="Registered late", compute="_compute_mma_registered_late", store=True,
-        help="The MMA report was registered later than the gemeente's term after opening it.",
+        string="Registered late",
+        compute="_compute_mma_registered_late",
+        store=True,
+        help="The MMA report was registered later than the gemeente's term "
+        "after opening it.",
     )
     # Process
     weging_ids = fields.One2many(
-        "ondermijning.weging", "signaal_id", string="Wegingen", groups=STAFF_GROUP,
+        "ondermijning.weging",
+        "signaal_id",
+        string="Wegingen",
+        groups=STAFF_GROUP,
     )
     raadpleging_ids = fields.One2many(
-        "ondermijning.bronraadpleging", "signaal_id", string="Source consultations",
+        "ondermijning.bronraadpleging",
+        "signaal_id",
+        string="Source consultations",
         groups=STAFF_GROUP,
     )
     overleg_ids = fields.Many2many(
-        "ondermijning.overleg", "ondermijning_overleg_ondermijning_signaal_rel",
-        "ondermijning_signaal_id", "ondermijning_overleg_id", string="Overleggen",
+        "ondermijning.overleg",
+        "ondermijning_overleg_ondermijning_signaal_rel",
+        "ondermijning_signaal_id",
+        "ondermijning_overleg_id",
+        string="Overleggen",
         copy=False,
     )
     next_weging = fields.Selection(
-        selection=lambda self: self.env["ondermijning.weging"]._fields["weging_type"].selection,
-        string="Next weging", compute="_compute_next_weging",
+        selection=lambda self: (
+            self.env["ondermijning.weging"]._fields["weging_type"].selection
+        ),
+        string="Next weging",
+        compute="_compute_next_weging",
     )
     casus_id = fields.Many2one(
-        "ondermijning.casus", string="Casus", index=True, check_company=True,
-        copy=False, groups=CASE_GROUPS,
+        "ondermijning.casus",
+        index=True,
+        check_company=True,
+        copy=False,
+        groups=CASE_GROUPS,
     )
     afdeling_id = fields.Many2one(
-        "ondermijning.afdeling", string="Department with regie", index=True,
-        check_company=True, copy=False,
+        "ondermijning.afdeling",
+        string="Department with regie",
+        index=True,
+        check_company=True,
+        copy=False,
     )
-    end_state = fields.Selection(END_STATES, index=True, copy=False, readonly=True, tracking=True)
+    end_state = fields.Selection(
+        END_STATES, index=True, copy=False, readonly=True, tracking=True
+    )
     date_end = fields.Datetime(string="Ended", readonly=True, copy=False)
-    end_reason = EncryptedText(string="Reason for ending", readonly=True, groups=CASE_GROUPS)
+    end_reason = EncryptedText(
+        string="Reason for ending", readonly=True, groups=CASE_GROUPS
+    )
     referred_to = fields.Char(
-        string="Referred to", copy=False, groups=CASE_GROUPS,
+        string="Referred to",
+        copy=False,
+        groups=CASE_GROUPS,
         help="The instantie or gemeente the signal was referred to.",
     )
     melder_status = fields.Selection(
-        [("ontvangen", "Received"), ("in_behandeling", "Being handled"),
-         ("afgehandeld", "Handled")],
-        string="Status", compute="_compute_melder_status",
+        [
+            ("ontvangen", "Received"),
+            ("in_behandeling", "Being handled"),
+            ("afgehandeld", "Handled"),
+        ],
+        string="Status",
+        compute="_compute_melder_status",
     )
     age_days = fields.Integer(
-        string="Age (days)", compute="_compute_age_days",
+        string="Age (days)",
+        compute="_compute_age_days",
         help="Days since the signal was received.",
     )
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
     earlier_signal_count = fields.Integer(
-        string="Earlier signals", compute="_compute_earlier_signals", groups=CASE_GROUPS,
+        string="Earlier signals",
+        compute="_compute_earlier_signals",
+        groups=CASE_GROUPS,
     )
 
     _sql_constraints = [
-        ("name_company_unique", "unique(company_id, name)",
-         "The reference of a signal is unique within a gemeente."),
+        (
+            "name_company_unique",
+            "unique(company_id, name)",
+            "The reference of a signal is unique within a gemeente.",
+        ),
     ]
 
     # ------------------------------------------------------------------
@@ -202,7 +281,8 @@ class OndermijningSignaal(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([])
+        """Every step of the stappenplan is a column, even when empty."""
+        return stages.search([("code", "!=", False)])
 
     @api.depends("melder_user_id")
     def _compute_is_anonymous(self):
@@ -214,7 +294,8 @@ class OndermijningSignaal(models.Model):
     def _compute_handler_display(self):
         for signal in self:
             signal.handler_display = signal.company_id._ondermijning_official_name(
-                signal.sudo().user_id)
+                signal.sudo().user_id
+            )
 
     @api.depends("mma_number", "company_id")
     def _compute_mma_duplicate_count(self):
@@ -234,13 +315,16 @@ class OndermijningSignaal(models.Model):
             domain.append(("id", "!=", self._origin.id))
         return domain
 
-    @api.depends("mma_date_opened", "create_date", "company_id.ondermijning_mma_register_days")
+    @api.depends(
+        "mma_date_opened", "create_date", "company_id.ondermijning_mma_register_days"
+    )
     def _compute_mma_registered_late(self):
         for signal in self:
             registered = (signal.create_date or fields.Datetime.now()).date()
             term = signal.company_id.ondermijning_mma_register_days
             signal.mma_registered_late = bool(
-                signal.mma_date_opened and (registered - signal.mma_date_opened).days > term
+                signal.mma_date_opened
+                and (registered - signal.mma_date_opened).days > term
             )
 
     @api.onchange("mma_number")
@@ -256,7 +340,9 @@ class OndermijningSignaal(models.Model):
                 }
             }
 
-    @api.depends("weging_ids.uitkomst_id", "raadpleging_ids.state", "stage_code", "end_state")
+    @api.depends(
+        "weging_ids.uitkomst_id", "raadpleging_ids.state", "stage_code", "end_state"
+    )
     def _compute_next_weging(self):
         for signal in self:
             signal.next_weging = signal._next_weging_type()
@@ -295,7 +381,9 @@ class OndermijningSignaal(models.Model):
         today = fields.Date.context_today(self)
         for signal in self:
             signal.is_overdue = bool(
-                not signal.end_state and signal.date_deadline and signal.date_deadline < today
+                not signal.end_state
+                and signal.date_deadline
+                and signal.date_deadline < today
             )
 
     def _search_is_overdue(self, operator, value):
@@ -318,12 +406,14 @@ class OndermijningSignaal(models.Model):
         keys = [key for key in self.subject_ids.mapped("match_key") if key]
         if not keys or not self.id:
             return self.browse()
-        return self.search([
-            ("id", "!=", self.id),
-            ("company_id", "=", self.company_id.id),
-            ("date_received", "<=", self.date_received),
-            ("subject_ids.match_key", "in", keys),
-        ])
+        return self.search(
+            [
+                ("id", "!=", self.id),
+                ("company_id", "=", self.company_id.id),
+                ("date_received", "<=", self.date_received),
+                ("subject_ids.match_key", "in", keys),
+            ]
+        )
 
     # ------------------------------------------------------------------
     # Create / write: reference, deadline and the step gates
@@ -331,11 +421,19 @@ class OndermijningSignaal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            if vals.get("name", self.env._("New")) == self.env._("New") or not vals.get("name"):
+            company = (
+                self.env["res.company"].browse(vals.get("company_id"))
+                or self.env.company
+            )
+            if vals.get("name", self.env._("New")) == self.env._("New") or not vals.get(
+                "name"
+            ):
                 vals["name"] = self._next_reference(company, vals.get("date_received"))
             if not vals.get("date_deadline"):
-                received = fields.Datetime.to_datetime(vals.get("date_received")) or fields.Datetime.now()
+                received = (
+                    fields.Datetime.to_datetime(vals.get("date_received"))
+                    or fields.Datetime.now()
+                )
                 vals["date_deadline"] = received.date() + timedelta(
                     days=company.ondermijning_weging1_days
                 )
@@ -349,14 +447,19 @@ class OndermijningSignaal(models.Model):
     def _schedule_weging_activity(self):
         """Remind the owner of the weging that is due. The activity names the
         weging only: its e-mail shows the reference, never case details."""
-        labels = dict(self.env["ondermijning.weging"]._fields["weging_type"]._description_selection(self.env))
+        labels = dict(
+            self.env["ondermijning.weging"]
+            ._fields["weging_type"]
+            ._description_selection(self.env)
+        )
         for signal in self.sudo():
             signal.activity_unlink(["ondermijning_signalen.mail_activity_type_weging"])
             due = signal._next_weging_type()
             if due and signal.user_id:
                 signal.activity_schedule(
                     "ondermijning_signalen.mail_activity_type_weging",
-                    date_deadline=signal.date_deadline or fields.Date.context_today(signal),
+                    date_deadline=signal.date_deadline
+                    or fields.Date.context_today(signal),
                     summary=labels[due],
                     user_id=signal.user_id.id,
                 )
@@ -364,20 +467,36 @@ class OndermijningSignaal(models.Model):
     @api.model
     def _next_reference(self, company, date_received=None):
         """Reference per gemeente and year, e.g. 2026-00042."""
-        sequence = self.env["ir.sequence"].sudo().search(
-            [("code", "=", "ondermijning.signaal"), ("company_id", "=", company.id)], limit=1
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "ondermijning.signaal"),
+                    ("company_id", "=", company.id),
+                ],
+                limit=1,
+            )
         )
         if not sequence:
-            sequence = self.env["ir.sequence"].sudo().create({
-                "name": f"Signaal {company.name}",
-                "code": "ondermijning.signaal",
-                "company_id": company.id,
-                "prefix": "%(range_year)s-",
-                "padding": 5,
-                "use_date_range": True,
-            })
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"Signaal {company.name}",
+                        "code": "ondermijning.signaal",
+                        "company_id": company.id,
+                        "prefix": "%(range_year)s-",
+                        "padding": 5,
+                        "use_date_range": True,
+                    }
+                )
+            )
         date = fields.Datetime.to_datetime(date_received) or fields.Datetime.now()
-        return sequence.with_context(ir_sequence_date=fields.Date.to_string(date.date()))._next()
+        return sequence.with_context(
+            ir_sequence_date=fields.Date.to_string(date.date())
+        )._next()
 
     def write(self, vals):
         if "stage_id" in vals:
@@ -392,7 +511,11 @@ class OndermijningSignaal(models.Model):
         return result
 
     def _stamp_stage_dates(self, stage, vals):
-        field = f"date_{stage.code}" if stage.code in ("stap2", "stap3", "stap4", "monitoring") else None
+        field = (
+            f"date_{stage.code}"
+            if stage.code in ("stap2", "stap3", "stap4", "monitoring")
+            else None
+        )
         if field and not vals.get(field):
             vals = dict(vals)
             vals[field] = fields.Datetime.now()
@@ -404,23 +527,44 @@ class OndermijningSignaal(models.Model):
         problems = self._step_gate_problems(stage, pending or {})
         if problems:
             raise UserError(
-                self.env._("%(signal)s cannot move to %(stage)s: %(problems)s",
-                           signal=self.name, stage=stage.name, problems=" ".join(problems))
+                self.env._(
+                    "%(signal)s cannot move to %(stage)s: %(problems)s",
+                    signal=self.name,
+                    stage=stage.name,
+                    problems=" ".join(problems),
+                )
             )
 
     def _step_gate_problems(self, stage, pending):
         self.ensure_one()
         end_state = pending.get("end_state", self.end_state)
         if stage.code == "afgesloten":
-            return [] if end_state else [
-                self.env._("record an end state first (a weging or decision that ends the signal).")
-            ]
+            return (
+                []
+                if end_state
+                else [
+                    self.env._(
+                        "record an end state first (a weging or decision that "
+                        "ends the signal)."
+                    )
+                ]
+            )
         if end_state:
-            return [self.env._("the signal has ended (%s).",
-                               dict(self._fields["end_state"]._description_selection(self.env))[end_state])]
+            return [
+                self.env._(
+                    "the signal has ended (%s).",
+                    dict(self._fields["end_state"]._description_selection(self.env))[
+                        end_state
+                    ],
+                )
+            ]
         problems = []
         target = STEP_ORDER.index(stage.code)
-        wegingen = self.env["ondermijning.weging"]._fields["weging_type"]._description_selection(self.env)
+        wegingen = (
+            self.env["ondermijning.weging"]
+            ._fields["weging_type"]
+            ._description_selection(self.env)
+        )
         labels = dict(wegingen)
         for step, requirements in STEP_REQUIREMENTS.items():
             if STEP_ORDER.index(step) > target:
@@ -430,24 +574,37 @@ class OndermijningSignaal(models.Model):
                 if not weging:
                     problems.append(self.env._("%s is missing.", labels[weging_type]))
                 elif codes and weging.uitkomst_id.code not in codes:
-                    problems.append(self.env._("%(weging)s has outcome '%(outcome)s'.",
-                                               weging=labels[weging_type],
-                                               outcome=weging.uitkomst_id.name))
+                    problems.append(
+                        self.env._(
+                            "%(weging)s has outcome '%(outcome)s'.",
+                            weging=labels[weging_type],
+                            outcome=weging.uitkomst_id.name,
+                        )
+                    )
                 elif not codes and not weging.uitkomst_id.positive:
-                    problems.append(self.env._("%(weging)s is negative ('%(outcome)s').",
-                                               weging=labels[weging_type],
-                                               outcome=weging.uitkomst_id.name))
+                    problems.append(
+                        self.env._(
+                            "%(weging)s is negative ('%(outcome)s').",
+                            weging=labels[weging_type],
+                            outcome=weging.uitkomst_id.name,
+                        )
+                    )
         if target >= STEP_ORDER.index("stap4"):
             if not self.sudo().raadpleging_ids.filtered("is_hit"):
                 problems.append(self.env._("no consulted source gave a hit."))
             if not self.sudo().casus_id:
                 problems.append(self.env._("the signal is not part of a casus."))
-        if stage.code == "monitoring" and self.sudo().casus_id.state not in ("monitoring", "afgesloten"):
+        if stage.code == "monitoring" and self.sudo().casus_id.state not in (
+            "monitoring",
+            "afgesloten",
+        ):
             problems.append(self.env._("its casus is not in monitoring."))
         return problems
 
     def _latest_weging(self, weging_type):
-        wegingen = self.sudo().weging_ids.filtered(lambda w: w.weging_type == weging_type)
+        wegingen = self.sudo().weging_ids.filtered(
+            lambda w: w.weging_type == weging_type
+        )
         return wegingen.sorted(lambda w: (w.date, w.id))[-1:] if wegingen else wegingen
 
     # ------------------------------------------------------------------
@@ -455,15 +612,17 @@ class OndermijningSignaal(models.Model):
     # ------------------------------------------------------------------
     def action_next_step(self):
         """Button: move to the next step, through the same gate as the board."""
-        stages = self.env["ondermijning.stage"].search([])
         for signal in self:
-            later = stages.filtered(
-                lambda s, sig=signal: STEP_ORDER.index(s.code) > STEP_ORDER.index(sig.stage_code)
-                and s.code not in ("afgesloten",)
+            position = STEP_ORDER.index(signal.stage_code)
+            later = STEP_ORDER[position + 1 : STEP_ORDER.index("afgesloten")]
+            stage = self.env["ondermijning.stage"].search(
+                [("code", "in", later)], limit=1
             )
-            if not later:
-                raise UserError(self.env._("%s is already in its last step.", signal.name))
-            signal.stage_id = later[0]
+            if not stage:
+                raise UserError(
+                    self.env._("%s is already in its last step.", signal.name)
+                )
+            signal.stage_id = stage
         return True
 
     def action_record_weging(self):
@@ -474,8 +633,11 @@ class OndermijningSignaal(models.Model):
             raise UserError(self.env._("No weging is due for %s.", self.name))
         return {
             "type": "ir.actions.act_window",
-            "name": dict(self.env["ondermijning.weging"]._fields["weging_type"]
-                         ._description_selection(self.env))[weging_type],
+            "name": dict(
+                self.env["ondermijning.weging"]
+                ._fields["weging_type"]
+                ._description_selection(self.env)
+            )[weging_type],
             "res_model": "ondermijning.weging",
             "view_mode": "form",
             "target": "new",
@@ -487,7 +649,9 @@ class OndermijningSignaal(models.Model):
 
     def _end(self, end_state, reason, referred_to=False, afdeling=False):
         """End the signal: record the end state and fold it away."""
-        closed = self.env["ondermijning.stage"].search([("code", "=", "afgesloten")], limit=1)
+        closed = self.env["ondermijning.stage"].search(
+            [("code", "=", "afgesloten")], limit=1
+        )
         for signal in self:
             if signal.end_state:
                 raise UserError(self.env._("%s has already ended.", signal.name))
@@ -510,16 +674,24 @@ class OndermijningSignaal(models.Model):
         for signal in self:
             consultations = signal.sudo().raadpleging_ids
             if consultations and all(c.state == "no_hit" for c in consultations):
-                signal._end("niet_in_behandeling", self.env._(
-                    "No hit in any of the consulted municipal sources."))
+                signal._end(
+                    "niet_in_behandeling",
+                    self.env._("No hit in any of the consulted municipal sources."),
+                )
 
     def _open_casus(self):
         """Weging 4 chose a casusoverleg: the signal gets a casus (stap 4)."""
         for signal in self.filtered(lambda s: not s.sudo().casus_id):
-            casus = self.env["ondermijning.casus"].sudo().create({
-                "company_id": signal.company_id.id,
-                "user_id": signal.sudo().user_id.id or self.env.uid,
-            })
+            casus = (
+                self.env["ondermijning.casus"]
+                .sudo()
+                .create(
+                    {
+                        "company_id": signal.company_id.id,
+                        "user_id": signal.sudo().user_id.id or self.env.uid,
+                    }
+                )
+            )
             signal.sudo().casus_id = casus
 
     @api.model
@@ -528,9 +700,13 @@ class OndermijningSignaal(models.Model):
         key, batch by batch, committing in between: an interrupted run
         resumes where it stopped."""
         done = 0
-        for model_name in sorted(self.env["ir.attachment"]._ondermijning_encrypted_models()):
+        for model_name in sorted(
+            self.env["ir.attachment"]._ondermijning_encrypted_models()
+        ):
             done += self.env[model_name]._rotate_encryption(batch_size=batch_size)
-        done += self.env["ir.attachment"]._ondermijning_rotate_files(batch_size=batch_size)
+        done += self.env["ir.attachment"]._ondermijning_rotate_files(
+            batch_size=batch_size
+        )
         return done
 
     def action_open_earlier_signals(self):
@@ -548,11 +724,17 @@ class OndermijningSignaal(models.Model):
     # ------------------------------------------------------------------
     def _notify_melder(self, event):
         """Feedback to the melder through their receipt, without case details."""
-        meldingen = self.env["ondermijning.melding"].sudo().search([("signaal_id", "in", self.ids)])
+        meldingen = (
+            self.env["ondermijning.melding"]
+            .sudo()
+            .search([("signaal_id", "in", self.ids)])
+        )
         meldingen._notify(event)
 
     @api.constrains("mma_number", "herkomst_id")
     def _check_mma_number(self):
         for signal in self:
             if signal.herkomst_code == "mma" and not signal.mma_number:
-                raise ValidationError(self.env._("An MMA signal needs its MMA report number."))
+                raise ValidationError(
+                    self.env._("An MMA signal needs its MMA report number.")
+                )
