@@ -9,7 +9,12 @@ class OndermijningInterventie(models.Model):
 
     _name = "ondermijning.interventie"
     _description = "Intervention"
-    _inherit = ["mail.thread", "mail.activity.mixin", "ondermijning.encryption.mixin"]
+    _inherit = [
+        "ondermijning.audit.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "ondermijning.encryption.mixin",
+    ]
     _order = "date_deadline, id"
     _check_company_auto = True
 

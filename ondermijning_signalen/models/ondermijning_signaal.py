@@ -93,12 +93,13 @@ class OndermijningSignaal(models.Model):
         string="Melder",
         index=True,
         copy=False,
+        groups=STAFF_GROUP,
         help="The employee who reported the signal; empty when anonymous or external.",
     )
     is_anonymous = fields.Boolean(compute="_compute_is_anonymous", string="Anonymous")
     melder_contact = EncryptedText(
         string="Reporter contact details",
-        groups=CASE_GROUPS,
+        groups=STAFF_GROUP,
         help="Contact details of an external reporter (encrypted).",
     )
     categorie_id = fields.Many2one(

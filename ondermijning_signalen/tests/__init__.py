@@ -5,3 +5,4 @@ from . import test_ui
 from . import test_retention
 from . import test_install
 from . import test_performance
+from . import test_access_matrix
