@@ -44,8 +44,17 @@ class OndermijningWeging(models.Model):
     _rec_name = "weging_type"
     _check_company_auto = True
 
+    # auto_join: the record rule ('|', no signal, signal not sealed) becomes a
+    # join on the weging's own signal. Without it, the OR keeps PostgreSQL
+    # from a semi-join and it hashes the ids of every unsealed signal for
+    # each read (tools/bench.py: a signal form 0.21 s at 10^5 signals, of
+    # which 55 ms for its wegingen). The weging's rules still apply.
     signaal_id = fields.Many2one(
-        "ondermijning.signaal", index=True, ondelete="cascade", check_company=True
+        "ondermijning.signaal",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        auto_join=True,
     )
     casus_id = fields.Many2one(
         "ondermijning.casus", index=True, ondelete="cascade", check_company=True

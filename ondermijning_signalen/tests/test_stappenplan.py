@@ -429,10 +429,12 @@ class TestStappenplan(OndermijningCase):
         self.assertNotIn("Hennep", activity.summary + (activity.note or ""))
         self.weeg(signal, "w1", "ondermijning")
         self.assertIn("Weging 2A", signal.activity_ids.summary)
-        signal.with_user(self.users["medewerker"]).write({
-            "user_id": self.users["team"].id,
-            "date_deadline": fields.Date.today() + timedelta(days=2),
-        })
+        signal.with_user(self.users["medewerker"]).write(
+            {
+                "user_id": self.users["team"].id,
+                "date_deadline": fields.Date.today() + timedelta(days=2),
+            }
+        )
         self.assertEqual(signal.activity_ids.user_id, self.users["team"])
         self.assertEqual(signal.activity_ids.date_deadline, signal.date_deadline)
         self.weeg(signal, "w2a", "andere_instantie", referred_to="Politie")
