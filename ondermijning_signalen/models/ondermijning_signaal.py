@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.sql import create_index
 
 from ..tools.crypto import EncryptedChar, EncryptedText
 from .ondermijning_weging_uitkomst import END_STATES
@@ -274,6 +275,21 @@ class OndermijningSignaal(models.Model):
         ),
     ]
 
+    def init(self):
+        super().init()
+        # The board: the open signals of a gemeente per stage, newest first
+        # (its count per stage, each column's first cards and their count).
+        # Open signals are a few percent of all, so the index stays small;
+        # without it each of these queries sifts the gemeente's closed
+        # signals too (tools/bench.py: board 0.30 s at 10^6 signals).
+        create_index(
+            self.env.cr,
+            "ondermijning_signaal_board_idx",
+            self._table,
+            ["company_id", "stage_id", "date_received DESC", "id DESC"],
+            where="end_state IS NULL",
+        )
+
     # ------------------------------------------------------------------
     # Defaults and computes
     # ------------------------------------------------------------------
@@ -317,11 +333,15 @@ class OndermijningSignaal(models.Model):
         return domain
 
     @api.depends(
-        "mma_date_opened", "create_date", "company_id.ondermijning_mma_register_days"
+        "mma_date_opened", "date_received", "company_id.ondermijning_mma_register_days"
     )
     def _compute_mma_registered_late(self):
+        """Registered = received into this system (for an imported register:
+        the date it was received then, so history is not flagged late)."""
         for signal in self:
-            registered = (signal.create_date or fields.Datetime.now()).date()
+            registered = fields.Date.to_date(
+                signal.date_received or fields.Date.today()
+            )
             term = signal.company_id.ondermijning_mma_register_days
             signal.mma_registered_late = bool(
                 signal.mma_date_opened
