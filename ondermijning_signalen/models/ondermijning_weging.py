@@ -215,14 +215,15 @@ class OndermijningWeging(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Weging 1 can only conclude ondermijning with at least one indicator "
-                        "of situationele en lokale verankering."
+                        "Weging 1 can only conclude ondermijning with at least "
+                        "one indicator of situationele en lokale verankering."
                     )
                 )
             if weging.weging_type == "w2b" and not weging.register:
                 raise ValidationError(
                     self.env._(
-                        "Weging 2B must say which register answered it (BRP, BAG, KvK, Kadaster)."
+                        "Weging 2B must say which register answered it "
+                        "(BRP, BAG, KvK, Kadaster)."
                     )
                 )
             if weging.needs_referral and not weging.referred_to:
@@ -241,7 +242,8 @@ class OndermijningWeging(models.Model):
                 if not w3.positive:
                     raise ValidationError(
                         self.env._(
-                            "A vervolganalyse needs a weging 3 that found the signal heavy enough."
+                            "A vervolganalyse needs a weging 3 that found the "
+                            "signal heavy enough."
                         )
                     )
             if (
