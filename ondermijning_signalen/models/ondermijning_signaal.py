@@ -276,7 +276,7 @@ class OndermijningSignaal(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         # The board: the open signals of a gemeente per stage, newest first
         # (its count per stage, each column's first cards and their count).
         # Open signals are a few percent of all, so the index stays small;
@@ -289,6 +289,7 @@ class OndermijningSignaal(models.Model):
             ["company_id", "stage_id", "date_received DESC", "id DESC"],
             where="end_state IS NULL",
         )
+        return result
 
     # ------------------------------------------------------------------
     # Defaults and computes

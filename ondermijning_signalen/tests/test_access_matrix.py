@@ -283,8 +283,13 @@ class TestAccessMatrix(OndermijningCase):
         self.assertEqual(
             self.agenda.with_user(self.users["overleg"]).description, "Geheim"
         )
-        for field in ("user_id", "weging_ids", "raadpleging_ids", "melder_contact",
-                      "melder_user_id"):
+        for field in (
+            "user_id",
+            "weging_ids",
+            "raadpleging_ids",
+            "melder_contact",
+            "melder_user_id",
+        ):
             with self.subTest(field=field), self.assertRaises(AccessError):
                 self.agenda.with_user(self.users["overleg"]).read([field])
         with self.assertRaises(AccessError):
