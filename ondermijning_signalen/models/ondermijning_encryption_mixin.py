@@ -46,19 +46,25 @@ class OndermijningEncryptionMixin(models.AbstractModel):
         outdated = " OR ".join(
             f'("{n}" IS NOT NULL AND "{n}" NOT LIKE %s)' for n in names
         )
-        done = 0
+        columns = ", ".join(f'"{n}"' for n in names)
+        assignments = ", ".join(f'"{n}" = v."{n}"' for n in names)
+        done = last_id = 0
         while limit is None or done < limit:
             size = batch_size if limit is None else min(batch_size, limit - done)
+            # keyset on id: each batch starts where the previous one ended
+            # instead of scanning the rows already rotated again
             cr.execute(
-                f"SELECT id, {', '.join(chr(34) + n + chr(34) for n in names)} "  # noqa: S608
-                f'FROM "{self._table}" WHERE {outdated} ORDER BY id LIMIT %s',
-                [prefix + "%"] * len(names) + [size],
+                f"SELECT id, {columns} "  # noqa: S608
+                f'FROM "{self._table}" WHERE id > %s AND ({outdated}) '
+                "ORDER BY id LIMIT %s",
+                [last_id] + [prefix + "%"] * len(names) + [size],
             )
             rows = cr.fetchall()
             if not rows:
                 break
+            updates = []
             for row in rows:
-                values = []
+                values = [row[0]]
                 for raw in row[1:]:
                     if raw is None or raw.startswith(prefix):
                         values.append(raw)
@@ -69,11 +75,15 @@ class OndermijningEncryptionMixin(models.AbstractModel):
                             else raw
                         )
                         values.append(crypto.encrypt(self.env, plain))
-                assignments = ", ".join(f'"{n}" = %s' for n in names)
-                cr.execute(
-                    f'UPDATE "{self._table}" SET {assignments} WHERE id = %s',  # noqa: S608
-                    values + [row[0]],
-                )
+                updates.append(tuple(values))
+            # one statement per batch, not one per row
+            cr.execute(
+                f'UPDATE "{self._table}" SET {assignments} '  # noqa: S608
+                f"FROM (VALUES {', '.join(['%s'] * len(updates))}) AS v(id, {columns}) "
+                f'WHERE "{self._table}".id = v.id',
+                updates,
+            )
+            last_id = rows[-1][0]
             done += len(rows)
             self.env.invalidate_all()
             if not modules.module.current_test:
