@@ -211,7 +211,7 @@ class OndermijningStatistiek(models.Model):
                 t.mma_follow_up,
                 COALESCE(t.mma_registered_late, FALSE) AS mma_registered_late,
                 COALESCE(t.bt_tafel, FALSE) AS bt_tafel,
-                COALESCE(t.stap_reached, 'stap1') AS stap,
+                COALESCE(t.stap_reached, 'stap1')::text AS stap,
                 'afgesloten'::varchar AS stage_code,
                 t.end_state,
                 COALESCE(t.stap_reached, 'stap1') != 'stap1' AS in_treatment,
@@ -237,7 +237,10 @@ class OndermijningStatistiek(models.Model):
         body = "\nUNION ALL\n".join(parts)
         # the parts are built from constants only (no user input); a plain
         # UNION ALL lets PostgreSQL push filters into each part and compute
-        # only the columns a query uses
+        # only the columns a query uses -- provided every column has the
+        # same type in each part: one coercion (``stap``: text in one part,
+        # varchar in the other) makes it compute every column of every row
+        # (at 10^6 signals a count took 1.1 s instead of 0.15 s)
         self.env.cr.execute(
             SQL(
                 "CREATE OR REPLACE VIEW %s AS (%s)",
@@ -452,17 +455,22 @@ class OndermijningStatistiek(models.Model):
         terms = []
         for fname in LEAD_FIELDS:
             column = self._field_to_sql(self._table, fname, query)
+            # both percentiles from one sort
             terms += [
                 SQL("count(%s)", column),
                 SQL("avg(%s)", column),
-                SQL("percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)", column),
-                SQL("percentile_cont(0.9) WITHIN GROUP (ORDER BY %s)", column),
+                SQL(
+                    "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %s)",
+                    column,
+                ),
             ]
         row = self.env.execute_query(query.select(*terms))[0]
-        return {
-            fname: tuple(row[i * 4 : (i + 1) * 4])
-            for i, fname in enumerate(LEAD_FIELDS)
-        }
+        result = {}
+        for i, fname in enumerate(LEAD_FIELDS):
+            count, average, percentiles = row[i * 3 : (i + 1) * 3]
+            median, p90 = percentiles or (None, None)
+            result[fname] = (count, average, median, p90)
+        return result
 
     @api.model
     def _statistics(self, filters):

@@ -174,19 +174,55 @@ class IrAttachment(models.Model):
         }
         return self.browse([i for i in ids if i not in hidden])._as_query(order)
 
+    def init(self):
+        result = super().init()
+        # the purge's queue of files to remove once their deletion committed
+        self.env.cr.execute(
+            "CREATE TABLE IF NOT EXISTS ondermijning_purged_file "
+            "(store_fname varchar PRIMARY KEY)"
+        )
+        return result
+
     def _file_delete(self, fname):
         """During a purge, collect the files of deleted documents so that
-        they are removed at once, not at the next garbage collection."""
+        they are removed at once, not at the next garbage collection. They
+        are queued in the database with the deletion (``_ondermijning_queue_files``)
+        instead of marked one by one in Odoo's checklist: one file written
+        per document cost a third of the purge."""
         collector = self.env.context.get("ondermijning_purged_files")
         if collector is not None:
             collector.append(fname)
+            return None
         return super()._file_delete(fname)
 
     @api.model
+    def _ondermijning_queue_files(self, fnames):
+        """Queue files to remove, in the transaction that deleted their
+        attachments: committed together, or rolled back together."""
+        fnames = sorted(set(filter(None, fnames)))
+        if fnames:
+            self.env.cr.execute(
+                "INSERT INTO ondermijning_purged_file (store_fname) "
+                "SELECT unnest(%s::varchar[]) ON CONFLICT DO NOTHING",
+                [fnames],
+            )
+        return len(fnames)
+
+    @api.model
+    def _ondermijning_remove_queued_files(self):
+        """Remove the files a purge queued but did not get to remove (it was
+        interrupted after its commit)."""
+        self.env.cr.execute("SELECT store_fname FROM ondermijning_purged_file")
+        fnames = [row[0] for row in self.env.cr.fetchall()]
+        return self._ondermijning_remove_files(fnames)
+
+    @api.model
     def _ondermijning_remove_files(self, fnames):
-        """Remove files no attachment refers to any more. Called after the
-        deletion was committed; the files stay marked for Odoo's garbage
-        collection, which finishes the job if this is interrupted."""
+        """Remove files no attachment refers to any more, and take them off
+        the purge's queue. Called after the deletion was committed; until
+        then the queue holds them, so that the next purge finishes the job
+        if this is interrupted. A file that cannot be removed is left to
+        Odoo's garbage collection."""
         fnames = sorted(set(filter(None, fnames)))
         if not fnames:
             return 0
@@ -205,13 +241,17 @@ class IrAttachment(models.Model):
                         os.unlink(path)
                         removed += 1
                     except OSError:
-                        # left to the garbage collection, for which it is marked
+                        # left to the garbage collection
                         _logger.warning(
                             "Could not remove a purged file from the filestore.",
                             exc_info=True,
                         )
+                        self._mark_for_gc(fname)
                         continue
                 # nothing left for the garbage collection to do
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(self._full_path("checklist"), fname))
+            self.env.cr.execute(
+                "DELETE FROM ondermijning_purged_file WHERE store_fname IN %s", [names]
+            )
         return removed

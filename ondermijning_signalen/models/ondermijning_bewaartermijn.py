@@ -177,10 +177,14 @@ class OndermijningBewaartermijn(models.Model):
         where it stopped. Returns (destroyed, failed)."""
         self = self.sudo()
         today = fields.Date.today()
-        self._seal_ended_signals(today)
+        # what is destroyed today is not sealed first (at 10^5 signals that
+        # rewrote every row just before deleting it); what is left is sealed
+        # after the destruction
+        self._seal_ended_signals(today, skip_destroyable=True)
         self._propose_destruction_lists(today)
         candidate_ids = self._purge_candidate_ids(today, limit=limit)
         destroyed, failed = self._destroy_in_batches(candidate_ids, today, batch_size)
+        self._seal_ended_signals(today)
         if limit and len(candidate_ids) >= limit:
             # time-boxed run: let the scheduler call again soon for the rest
             self.env["ir.cron"]._notify_progress(done=destroyed, remaining=1)
@@ -195,8 +199,9 @@ class OndermijningBewaartermijn(models.Model):
         return destroyed, failed
 
     @api.model
-    def _seal_ended_signals(self, today):
-        """Seal the signals whose rule says so, from the day after they ended."""
+    def _seal_ended_signals(self, today, skip_destroyable=False):
+        """Seal the signals whose rule says so, from the day after they ended
+        (``skip_destroyable``: except those that may be destroyed today)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -207,8 +212,16 @@ class OndermijningBewaartermijn(models.Model):
              WHERE r.id = s.bewaartermijn_id AND r.seal AND r.active
                AND s.end_state IS NOT NULL AND NOT COALESCE(s.is_sealed, FALSE)
                AND s.date_end < %(today)s
+               %(skip)s
             """,
                 today=today,
+                skip=SQL(
+                    "AND NOT (%s AND %s)",
+                    self._expired_sql(today),
+                    self._approved_sql(),
+                )
+                if skip_destroyable
+                else SQL(),
             )
         )
         count = self.env.cr.rowcount
@@ -296,7 +309,10 @@ class OndermijningBewaartermijn(models.Model):
         commit outside tests); when a record in it fails, the batch is
         redone record by record so that only the failing one is skipped."""
         Signal = self.env["ondermijning.signaal"].sudo()
+        Attachment = self.env["ir.attachment"].sudo()
         Cron = self.env["ir.cron"]
+        # what an interrupted run deleted but did not get to remove
+        Attachment._ondermijning_remove_queued_files()
         total = len(candidate_ids)
         destroyed, failed = 0, []
         for batch_ids in split_every(batch_size, candidate_ids, list):
@@ -328,12 +344,15 @@ class OndermijningBewaartermijn(models.Model):
                         )
                         self.env.invalidate_all()
                         failed.append(signal_id)
+            # the files are queued with the deletion of their rows
+            Attachment._ondermijning_queue_files(files)
             remaining = max(total - destroyed - len(failed), 0)
             Cron._notify_progress(done=destroyed, remaining=remaining)
             if self._auto_commit():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            # the rows are gone (committed): now the files, at once
-            self.env["ir.attachment"]._ondermijning_remove_files(files)
+            # the rows are gone (committed): now the files, at once (taking
+            # them off the queue is committed with the next batch)
+            Attachment._ondermijning_remove_files(files)
         Cron._notify_progress(done=destroyed, remaining=0)
         return destroyed, failed
 

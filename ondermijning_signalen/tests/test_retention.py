@@ -705,6 +705,36 @@ class TestRetention(OndermijningCase):
             5,
         )
 
+    def test_files_of_a_purge_killed_after_its_commit_go_on_the_next_run(self):
+        signals = self.expired_batch(2)
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", SIGNAAL), ("res_id", "in", signals.ids)])
+        )
+        paths = [a._full_path(a.store_fname) for a in attachments]
+        self.assertTrue(paths and all(os.path.isfile(p) for p in paths))
+        fnames = tuple(attachments.mapped("store_fname"))
+
+        def queued():
+            self.cr.execute(
+                "SELECT count(*) FROM ondermijning_purged_file WHERE store_fname IN %s",
+                [fnames],
+            )
+            return self.cr.fetchone()[0]
+
+        Attachment = type(self.env["ir.attachment"])
+        with freeze_time(signals[0].date_destroy):
+            # killed between the commit of the batch and the removal
+            with patch.object(Attachment, "_ondermijning_remove_files", lambda *a: 0):
+                self.assertEqual(self.purge(), (2, []))
+            self.assertFalse(self.alive(signals))
+            self.assertTrue(all(os.path.isfile(p) for p in paths))
+            self.assertEqual(queued(), len(paths), "the files are queued")
+            self.assertEqual(self.purge(), (0, []), "nothing destroyed twice")
+        self.assertFalse(any(os.path.exists(p) for p in paths))
+        self.assertEqual(queued(), 0)
+
     def test_cron_record_runs_the_engine(self):
         signal = self.end_signal("doorverwezen")
         cron = self.env.ref("ondermijning_signalen.ir_cron_retention_purge")
