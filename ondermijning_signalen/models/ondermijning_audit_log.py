@@ -19,6 +19,7 @@ class OndermijningAuditLog(models.Model):
     _description = "Audit log"
     _order = "id desc"
     _log_access = False
+    _rec_name = "reference"
 
     date = fields.Datetime(
         required=True, readonly=True, default=fields.Datetime.now, index=True

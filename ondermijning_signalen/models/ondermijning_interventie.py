@@ -17,6 +17,7 @@ class OndermijningInterventie(models.Model):
     ]
     _order = "date_deadline, id"
     _check_company_auto = True
+    _rec_names_search = ["casus_id.name", "instrument_id.name"]
 
     casus_id = fields.Many2one(
         "ondermijning.casus",
