@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.ondermijning_signalen.models.ondermijning_stage import STAGE_CODES
 from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst import (
@@ -9,12 +10,13 @@ from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst impor
 )
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 EXPORT_TYPES = [
-    ("register", "Register (one row per signal)"),
-    ("statistieken", "Statistics with dashboard"),
-    ("jaartabel", "Year table (gemeente × year)"),
-    ("vernietiging", "Destruction log (vernietigingslijst)"),
+    ("register", _lt("Register (one row per signal)")),
+    ("statistieken", _lt("Statistics with dashboard")),
+    ("jaartabel", _lt("Year table (gemeente × year)")),
+    ("vernietiging", _lt("Destruction log (vernietigingslijst)")),
 ]
 FILENAMES = {
     "register": "register",
@@ -72,7 +74,9 @@ class OndermijningExportWizard(models.TransientModel):
     @api.model
     def _selection_export_type(self):
         available = self._available_types()
-        return [(key, label) for key, label in EXPORT_TYPES if key in available]
+        return [
+            (key, self.env._(label)) for key, label in EXPORT_TYPES if key in available
+        ]
 
     @api.model
     def _default_export_type(self):

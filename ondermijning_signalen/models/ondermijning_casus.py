@@ -152,7 +152,7 @@ class OndermijningCasus(models.Model):
     def _check_state_gate(self, state, pending):
         problems = self._state_gate_problems(state, pending)
         if problems:
-            label = dict(CASUS_STATES)[state]
+            label = dict(self._fields["state"]._description_selection(self.env))[state]
             raise UserError(
                 self.env._(
                     "%(casus)s cannot move to %(state)s: %(problems)s",
@@ -224,7 +224,8 @@ class OndermijningCasus(models.Model):
     def _close_signals(self):
         for casus in self:
             casus.sudo().date_closed = fields.Datetime.now()
-            label = dict(CASUS_RESULTS).get(casus.result, "")
+            results = dict(self._fields["result"]._description_selection(self.env))
+            label = results.get(casus.result, "")
             casus.sudo().signaal_ids.filtered(lambda s: not s.end_state)._end(
                 "casus_afgesloten",
                 self.env._(

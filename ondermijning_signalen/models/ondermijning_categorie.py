@@ -17,5 +17,7 @@ class OndermijningCategorie(models.Model):
     is_priority = fields.Boolean(string="Priority of the gemeente")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", help="Leave empty to share the category between gemeenten."
+        "res.company",
+        string="Gemeente",
+        help="Leave empty to share the category between gemeenten.",
     )
