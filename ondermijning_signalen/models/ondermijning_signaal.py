@@ -97,7 +97,6 @@ class OndermijningSignaal(models.Model):
         groups=STAFF_GROUP,
         help="The employee who reported the signal; empty when anonymous or external.",
     )
-    is_anonymous = fields.Boolean(compute="_compute_is_anonymous", string="Anonymous")
     melder_contact = EncryptedText(
         string="Reporter contact details",
         groups=STAFF_GROUP,
@@ -301,11 +300,6 @@ class OndermijningSignaal(models.Model):
     def _read_group_stage_ids(self, stages, domain):
         """Every step of the stappenplan is a column, even when empty."""
         return stages.search([("code", "!=", False)])
-
-    @api.depends("melder_user_id")
-    def _compute_is_anonymous(self):
-        for signal in self:
-            signal.is_anonymous = not signal.melder_user_id
 
     @api.depends("user_id", "company_id")
     @api.depends_context("uid")

@@ -79,10 +79,6 @@ def is_encrypted(value):
     return isinstance(value, str) and value.startswith(PREFIX)
 
 
-def key_id_of(token):
-    return token[len(PREFIX) :].split(":", 1)[0]
-
-
 def _seal(env, data):
     """AES-GCM under the current key: (key id, nonce + ciphertext + tag)."""
     key_id, key = keys(env)[0]
