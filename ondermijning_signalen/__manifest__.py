@@ -13,6 +13,9 @@
     "depends": ["base", "mail", "auth_totp_mail_enforce"],
     "external_dependencies": {"python": ["cryptography"]},
     "assets": {
+        "web.assets_backend": [
+            "ondermijning_signalen/static/src/**/*",
+        ],
         "web.assets_tests": [
             "ondermijning_signalen/static/tests/tours/**/*",
         ],
@@ -27,12 +30,14 @@
         "views/ondermijning_weging_views.xml",
         "views/ondermijning_casus_views.xml",
         "views/ondermijning_overleg_views.xml",
+        "views/ondermijning_notitie_views.xml",
         "views/ondermijning_config_views.xml",
         "views/ondermijning_audit_log_views.xml",
         "views/res_company_views.xml",
         "views/ondermijning_menus.xml",
         "views/ondermijning_retention_views.xml",
         "wizards/ondermijning_retention_wizard_views.xml",
+        "wizards/ondermijning_melding_aanvulling_views.xml",
     ],
     "demo": [
         "demo/ondermijning_demo.xml",

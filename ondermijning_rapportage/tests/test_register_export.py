@@ -49,7 +49,6 @@ class TestRegisterExport(RapportageCase):
         )
         cls.env["ondermijning.overleg"].create(
             {
-                "name": "Ondermijningsoverleg",
                 "company_id": cls.gemeente.id,
                 "user_ids": [Command.set(cls.users["overleg"].ids)],
                 "signaal_ids": [Command.set(cls.on_agenda.ids)],

@@ -4,9 +4,9 @@ import logging
 import os
 
 from odoo import api, models, modules, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.http import Stream
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
 
 from ..tools import crypto
 
@@ -14,15 +14,20 @@ _logger = logging.getLogger(__name__)
 
 
 class IrAttachment(models.Model):
-    """Documents attached to signals, casussen and overleggen are encrypted
-    at rest, are never indexed in clear, and are never public."""
+    """Documents of a record that holds case content are encrypted at rest,
+    never indexed in clear, never public nor shared by link, and readable
+    only by those who may see the record's content. That holds for the
+    documents attached to the record itself and for those that hang from
+    its messages or activities, by whatever route they were uploaded
+    (attachment box, composer, activity, import): the owner is resolved at
+    create and at every change of ``res_model``/``res_id``."""
 
     _inherit = "ir.attachment"
 
     @api.model
     @tools.ormcache()
     def _ondermijning_encrypted_models(self):
-        """Models whose documents are encrypted: those with encrypted fields."""
+        """Models whose records hold case content: those with encrypted fields."""
         mixin = self.env.registry["ondermijning.encryption.mixin"]
         return frozenset(
             name
@@ -30,11 +35,72 @@ class IrAttachment(models.Model):
             if not model._abstract and issubclass(model, mixin)
         )
 
+    @api.model
+    def _ondermijning_owner_rows(self, rows):
+        """[(attachment id, res_model, res_id)] -> {model: {res_id: [ids]}} of
+        the case records the documents belong to, directly or through a
+        message or an activity of theirs."""
+        governed = self._ondermijning_encrypted_models()
+        owners = {}
+        via = {"mail.message": {}, "mail.activity": {}}
+        for attachment_id, res_model, res_id in rows:
+            if res_model in governed and res_id:
+                owners.setdefault(res_model, {}).setdefault(res_id, []).append(
+                    attachment_id
+                )
+            elif res_model in via and res_id:
+                via[res_model].setdefault(res_id, []).append(attachment_id)
+        for model_name, column in (
+            ("mail.message", "model"),
+            ("mail.activity", "res_model"),
+        ):
+            if not via[model_name]:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s, res_id FROM %s WHERE id = ANY(%s) AND %s = ANY(%s)",
+                    SQL.identifier(column),
+                    SQL.identifier(model_name.replace(".", "_")),
+                    list(via[model_name]),
+                    SQL.identifier(column),
+                    list(governed),
+                )
+            )
+            for record_id, res_model, res_id in self.env.cr.fetchall():
+                owners.setdefault(res_model, {}).setdefault(res_id, []).extend(
+                    via[model_name][record_id]
+                )
+        return owners
+
+    @api.model
+    def _ondermijning_owner_of(self, res_model, res_id):
+        """(model, id) of the case record a new document would belong to."""
+        owners = self._ondermijning_owner_rows([(0, res_model, res_id)])
+        for model_name, by_doc in owners.items():
+            return model_name, next(iter(by_doc))
+        return None
+
+    def _ondermijning_owners(self):
+        """{model: {res_id: attachment ids}} of the documents among ``self``
+        that belong to case records."""
+        if not self:
+            return {}
+        self.flush_recordset(["res_model", "res_id"])
+        self.env.cr.execute(
+            "SELECT id, res_model, res_id FROM ir_attachment WHERE id IN %s",
+            [tuple(self.ids)],
+        )
+        return self._ondermijning_owner_rows(self.env.cr.fetchall())
+
     @api.model_create_multi
     def create(self, vals_list):
-        encrypted_models = self._ondermijning_encrypted_models()
+        governed = self._ondermijning_encrypted_models()
         for vals in vals_list:
-            if vals.get("res_model") in encrypted_models:
+            # a case's document, also before the case record has an id (a
+            # note's documents are uploaded before the note is saved)
+            if vals.get("res_model") in governed or self._ondermijning_owner_of(
+                vals.get("res_model"), vals.get("res_id")
+            ):
                 self._ondermijning_seal_values(vals)
         return super().create(vals_list)
 
@@ -45,6 +111,7 @@ class IrAttachment(models.Model):
             raise UserError(
                 self.env._("Documents of a signal or casus cannot be public.")
             )
+        vals.pop("access_token", None)
         raw, datas = vals.get("raw"), vals.get("datas")
         if not raw and not datas:
             return
@@ -56,21 +123,52 @@ class IrAttachment(models.Model):
         vals["raw"] = crypto.encrypt_bytes(self.env, data)
 
     def write(self, vals):
-        if vals.get("public") and any(
-            a.res_model in self._ondermijning_encrypted_models() for a in self
-        ):
+        if vals.get("public") and self._ondermijning_owners():
             raise UserError(
                 self.env._("Documents of a signal or casus cannot be public.")
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if {"res_model", "res_id"} & vals.keys():
+            # a document that now belongs to a case (a composer's upload
+            # linked on posting, an activity's document): encrypt it now
+            moved = self.browse(
+                [
+                    i
+                    for ids in self._ondermijning_owners().values()
+                    for v in ids.values()
+                    for i in v
+                ]
+            )
+            moved._ondermijning_seal_stored()
+        return result
+
+    def _ondermijning_seal_stored(self):
+        """Encrypt documents that were stored in clear, and remove the clear
+        file and extracted text at once (not at the next garbage
+        collection)."""
+        for attachment in self.sudo():
+            if attachment.public or attachment.access_token:
+                attachment.write({"public": False, "access_token": False})
+            stored = (
+                attachment._file_read(attachment.store_fname)
+                if attachment.store_fname
+                else attachment.db_datas
+            ) or b""
+            if not stored or crypto.is_encrypted_bytes(stored):
+                continue
+            old_fname = attachment.store_fname
+            attachment.write({"raw": stored, "index_content": False})
+            if old_fname and old_fname != attachment.store_fname:
+                self._ondermijning_remove_files([old_fname])
 
     def _set_attachment_data(self, asbytes):
-        encrypted_models = self._ondermijning_encrypted_models()
+        owners = self._ondermijning_owners()
+        governed_ids = {i for ids in owners.values() for v in ids.values() for i in v}
 
         def sealed(attachment):
             data = asbytes(attachment)
             if (
-                attachment.res_model in encrypted_models
+                attachment.id in governed_ids
                 and data
                 and not crypto.is_encrypted_bytes(data)
             ):
@@ -92,8 +190,16 @@ class IrAttachment(models.Model):
         return result
 
     def _to_http_stream(self):
-        """Serve the decrypted content, never the file on disk."""
-        if self.res_model in self._ondermijning_encrypted_models() and self.store_fname:
+        """Serve the decrypted content, never the file on disk, and log the
+        download."""
+        owners = self._ondermijning_owners()
+        if owners and self.store_fname:
+            for model_name, by_doc in owners.items():
+                self.env["ondermijning.audit.log"]._log(
+                    self.env[model_name].browse(list(by_doc)),
+                    "download",
+                    ["attachment"],
+                )
             return Stream(
                 type="data",
                 data=self.raw,
@@ -107,11 +213,37 @@ class IrAttachment(models.Model):
         return super()._to_http_stream()
 
     def generate_access_token(self):
-        if any(a.res_model in self._ondermijning_encrypted_models() for a in self):
+        if self._ondermijning_owners():
             raise UserError(
                 self.env._("Documents of a signal or casus cannot be shared by link.")
             )
         return super().generate_access_token()
+
+    def check(self, mode, values=None):
+        """A case's documents need access to the case's content."""
+        if not self.env.su:
+            for model_name, by_doc in self._ondermijning_owners().items():
+                documents = self.env[model_name].browse(list(by_doc))
+                forbidden = documents._ondermijning_content_forbidden(mode)
+                if forbidden:
+                    raise AccessError(
+                        self.env._(
+                            "Sorry, you are not allowed to access this document."
+                        )
+                    )
+            if values:
+                owner = self._ondermijning_owner_of(
+                    values.get("res_model"), values.get("res_id")
+                )
+                if owner:
+                    document = self.env[owner[0]].browse(owner[1])
+                    if document._ondermijning_content_forbidden(mode):
+                        raise AccessError(
+                            self.env._(
+                                "Sorry, you are not allowed to access this document."
+                            )
+                        )
+        return super().check(mode, values=values)
 
     def _ondermijning_rotate_files(self, batch_size=100):
         """Re-encrypt documents whose file is not under the current key."""
@@ -142,38 +274,26 @@ class IrAttachment(models.Model):
         return done
 
     # ------------------------------------------------------------------
-    # Retention: sealed signals and purged files
+    # Search: a case's documents for those who may see its content
     # ------------------------------------------------------------------
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         query = super()._search(domain, offset, limit, order)
         if self.env.su:
             return query
-        ids = list(query)
-        if not ids:
+        found = self.browse(query)
+        hidden = set()
+        for model_name, by_doc in found._ondermijning_owners().items():
+            documents = self.env[model_name].browse(list(by_doc))
+            for document in documents._ondermijning_content_forbidden("read"):
+                hidden.update(by_doc[document.id])
+        if not hidden:
             return query
-        self.env.cr.execute(
-            "SELECT id, res_id FROM ir_attachment WHERE id IN %s AND res_model = %s "
-            "AND res_id IS NOT NULL",
-            [tuple(ids), "ondermijning.signaal"],
-        )
-        by_signal = {}
-        for attachment_id, res_id in self.env.cr.fetchall():
-            by_signal.setdefault(res_id, []).append(attachment_id)
-        if not by_signal:
-            return query
-        closed = (
-            self.env["ondermijning.signaal"].browse(list(by_signal))._sealed_closed()
-        )
-        if not closed:
-            return query
-        hidden = {
-            attachment_id
-            for signal_id in closed.ids
-            for attachment_id in by_signal[signal_id]
-        }
-        return self.browse([i for i in ids if i not in hidden])._as_query(order)
+        return self.browse([i for i in found.ids if i not in hidden])._as_query(order)
 
+    # ------------------------------------------------------------------
+    # Retention: purged files
+    # ------------------------------------------------------------------
     def init(self):
         result = super().init()
         # the purge's queue of files to remove once their deletion committed

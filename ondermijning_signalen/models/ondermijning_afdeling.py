@@ -6,6 +6,7 @@ class OndermijningAfdeling(models.Model):
     own interventions and receive data cleared by privacy check 2A."""
 
     _name = "ondermijning.afdeling"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Department"
     _order = "name"
 

@@ -1,21 +1,57 @@
+import contextlib
+import contextvars
+
+import psycopg2.errors
+
 from odoo import api, fields, models
+from odoo.http import request
+from odoo.tools import SQL
+
+from ..tools.crypto import EncryptedText
 
 AUDIT_ACTIONS = [
-    ("read", "Opened"),
+    ("read", "Read"),
     ("create", "Created"),
     ("write", "Changed"),
     ("unlink", "Deleted"),
     ("export", "Exported"),
+    ("download", "Downloaded a document"),
+    ("print", "Printed"),
     ("unseal", "Opened sealed record"),
 ]
+AUDIT_RESULTS = [
+    ("ok", "Shown"),
+    ("withheld", "Sealed content withheld"),
+]
+# How many references a line shows in the list; all are kept in `references`.
+SHOWN_REFERENCES = 3
+# Set by server code that records its own trace (the retention purge writes
+# a destruction log): a context variable, which no client can set.
+_SILENCED = contextvars.ContextVar("ondermijning_audit_silenced", default=False)
+
+
+@contextlib.contextmanager
+def silenced():
+    """Server-side only: the changes made inside are not audit-logged
+    (the caller logs them its own way)."""
+    token = _SILENCED.set(True)
+    try:
+        yield
+    finally:
+        _SILENCED.reset(token)
 
 
 class OndermijningAuditLog(models.Model):
-    """Who opened or changed which sensitive record, and when. It names the
-    record and the changed fields, never their content. Read by the
-    privacyfunctionaris; nobody edits it."""
+    """Who read, changed, exported or printed which case record, when,
+    through which door and with what result (BIO 8.15: actie, object,
+    resultaat, oorsprong, actor, tijdstempel). A line names records and
+    fields, never their content. One server call gives one line per kind of
+    record and gemeente, however many records it covered (an export of
+    10^5 signals is one line). Read by the privacyfunctionaris of the
+    gemeente; nobody edits it."""
 
     _name = "ondermijning.audit.log"
+    _inherit = ["ondermijning.encryption.mixin"]
     _description = "Audit log"
     _order = "id desc"
     _log_access = False
@@ -32,33 +68,209 @@ class OndermijningAuditLog(models.Model):
         ondelete="restrict",
     )
     action = fields.Selection(AUDIT_ACTIONS, required=True, readonly=True)
-    res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
-    res_id = fields.Integer(string="Record ID", readonly=True, index=True)
-    reference = fields.Char(
-        readonly=True, help="Reference of the record, not its content."
+    result = fields.Selection(AUDIT_RESULTS, required=True, readonly=True, default="ok")
+    res_model = fields.Char(
+        string="Technical model", required=True, readonly=True, index=True
     )
-    field_names = fields.Char(string="Fields", readonly=True)
+    model_label = fields.Char(string="Kind of record", compute="_compute_labels")
+    res_id = fields.Integer(
+        string="Record ID",
+        readonly=True,
+        index=True,
+        help="Set when the line is about one record that still exists.",
+    )
+    record_count = fields.Integer(string="Records", readonly=True, default=1)
+    reference = fields.Char(
+        readonly=True, help="Reference(s) of the records, not their content."
+    )
+    references = fields.Text(
+        string="All references",
+        readonly=True,
+        index="trigram",
+        help="Every record the call covered.",
+    )
+    field_names = fields.Text(string="Technical field names", readonly=True)
+    field_labels = fields.Char(string="Fields", compute="_compute_labels")
+    origin = fields.Char(
+        readonly=True,
+        help="Where the call came from: the route or interface and the address "
+        "of the official's computer, or the server itself.",
+    )
     company_id = fields.Many2one(
         "res.company", string="Gemeente", readonly=True, index=True
     )
+    reason = EncryptedText(readonly=True, help="Why a sealed record was opened.")
+
+    @api.depends("res_model", "field_names")
+    @api.depends_context("lang")
+    def _compute_labels(self):
+        """Model and field names as the privacyfunctionaris knows them."""
+        for line in self:
+            model = self.env.get(line.res_model)
+            line.model_label = (
+                self.env["ir.model"]._get(line.res_model).name
+                if model is not None
+                else line.res_model
+            )
+            labels = []
+            for path in (line.field_names or "").split(","):
+                if path:
+                    labels.append(self._field_path_label(model, path))
+            line.field_labels = ", ".join(labels)
 
     @api.model
-    def _log(self, records, action, field_names=()):
-        """Write one line per record; runs as superuser so that logging never
-        depends on the user's rights."""
-        if not records or self.env.context.get("ondermijning_no_audit"):
+    def _field_path_label(self, model, path):
+        names = []
+        for name in path.split("."):
+            field = model._fields.get(name) if model is not None else None
+            if field is None:
+                names.append(name)
+                model = None
+                continue
+            names.append(field._description_string(self.env))
+            model = self.env[field.comodel_name] if field.relational else None
+        return " › ".join(names)
+
+    # ------------------------------------------------------------------
+    # Writing the log: one line per call
+    # ------------------------------------------------------------------
+    @api.model
+    def _log(self, records, action, field_names=(), result="ok"):
+        """Note that this call ``action``-ed ``records`` (their ``field_names``).
+        The lines are written when the call's transaction is flushed, one per
+        kind of record and gemeente, whatever path led here. Server code
+        does not log its own reads; no context key switches logging off."""
+        if not records or _SILENCED.get():
             return
-        names = ",".join(sorted(field_names))[:1000] or False
-        lines = [
+        if action == "read" and records.env.su:
+            return
+        cr = self.env.cr
+        if cr.readonly:
+            # a read-only call (a list, a replica) that returned content:
+            # Odoo runs it again in a read/write transaction, where the line
+            # can be written (lists and boards show no content, so this is
+            # rare: API callers asking content through search_read)
+            raise psycopg2.errors.ReadOnlySqlTransaction(
+                "the audit log of a read of case content needs a read/write transaction"
+            )
+        buffer = cr.precommit.data.get("ondermijning.audit")
+        if buffer is None:
+            buffer = cr.precommit.data["ondermijning.audit"] = {}
+            cr.precommit.add(self._flush_log)
+        owners = (
+            records._audit_owner()
+            if hasattr(records, "_audit_owner")
+            else [(records, "")]
+        )
+        for owner, path in owners:
+            owner = owner.sudo()
+            for company in owner.mapped("company_id") or [False]:
+                covered = (
+                    owner.filtered(lambda r, c=company: r.company_id == c)
+                    if company
+                    else owner
+                )
+                key = (
+                    self.env.uid,
+                    action,
+                    owner._name,
+                    company and company.id,
+                    result,
+                )
+                entry = buffer.setdefault(key, {"records": {}, "fields": set()})
+                # a deleted record is named now, the others when written
+                entry["records"].update(
+                    (record.id, record.display_name if action == "unlink" else None)
+                    for record in covered
+                    if isinstance(record.id, int)
+                )
+                entry["fields"].update(
+                    f"{path}.{name}" if path else name for name in field_names
+                )
+
+    @api.model
+    def _flush_log(self):
+        buffer = self.env.cr.precommit.data.pop("ondermijning.audit", None)
+        if not buffer:
+            return
+        origin = self._origin()
+        lines = []
+        # what a rolled-back savepoint made is not there any more
+        users = self.env["res.users"].sudo().browse({key[0] for key in buffer}).exists()
+        for (uid, action, model, company_id, result), entry in buffer.items():
+            records = entry["records"]
+            if action != "unlink":
+                alive = self.env[model].sudo().browse(list(records)).exists()
+                records = {record.id: record.display_name for record in alive}
+            if not records or uid not in users.ids:
+                continue
+            ids = list(records)
+            references = [ref or f"#{i}" for i, ref in records.items()]
+            shown = ", ".join(references[:SHOWN_REFERENCES])
+            if len(references) > SHOWN_REFERENCES:
+                shown = self.env._(
+                    "%(shown)s and %(count)s more",
+                    shown=shown,
+                    count=len(references) - SHOWN_REFERENCES,
+                )
+            lines.append(
+                {
+                    "user_id": uid,
+                    "action": action,
+                    "result": result,
+                    "res_model": model,
+                    "res_id": ids[0] if len(ids) == 1 else False,
+                    "record_count": len(ids),
+                    "reference": shown,
+                    "references": " ".join(references),
+                    "field_names": ",".join(sorted(entry["fields"])) or False,
+                    "company_id": company_id,
+                    "origin": origin,
+                }
+            )
+        if lines:
+            self.sudo().create(lines)
+
+    @api.model
+    def _origin(self):
+        """The door a call came through, for the oorsprong of the line."""
+        if not request:
+            return self.env._("server")
+        path = request.httprequest.path
+        address = request.httprequest.remote_addr
+        return f"{path} ({address})" if address else path
+
+    @api.model
+    def _log_unseal(self, record, reason):
+        """Opening a sealed record is a line of its own, at once, with the
+        reason (encrypted: it may name a request or a person)."""
+        return self.sudo().create(
             {
                 "user_id": self.env.uid,
-                "action": action,
+                "action": "unseal",
                 "res_model": record._name,
                 "res_id": record.id,
                 "reference": record.sudo().display_name,
-                "field_names": names,
+                "references": record.sudo().display_name,
                 "company_id": record.sudo().company_id.id,
+                "reason": reason,
+                "origin": self._origin(),
             }
-            for record in records
-        ]
-        self.sudo().create(lines)
+        )
+
+    @api.model
+    def _forget_records(self, model_name, ids):
+        """The records are destroyed: their lines keep the references, not
+        the ids nor the reasons people gave to open them."""
+        if not ids:
+            return
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE ondermijning_audit_log SET res_id = NULL, reason = NULL "
+                "WHERE res_model = %s AND res_id IN %s",
+                model_name,
+                tuple(ids),
+            )
+        )
+        self.invalidate_model(["res_id", "reason"])

@@ -2,29 +2,48 @@ from odoo import api, models
 
 
 class OndermijningAuditMixin(models.AbstractModel):
-    """Logs every opening of a form, every change and every export of a
-    sensitive record in the audit log."""
+    """Puts every read of case content, every change and every export of
+    the record in the audit log, whatever door it comes through (form,
+    list, XML-RPC, JSON-RPC, export). What is content: the encrypted fields
+    and those listed in ``_audit_content_fields``."""
 
     _name = "ondermijning.audit.mixin"
     _description = "Audited record"
 
-    def web_read(self, specification):
-        """Opening a form (one record read by the web client)."""
-        result = super().web_read(specification)
-        if len(self) == 1:
-            self.env["ondermijning.audit.log"]._log(self, "read")
-        return result
-
-    # Opening a form writes its audit line: it needs a read/write transaction
-    # (Odoo 18 serves web_read on a read-only cursor otherwise).
-    web_read._readonly = False
+    # Fields that are case content although they are not encrypted.
+    _audit_content_fields = ()
 
     @api.model
-    def web_search_read(self, *args, **kwargs):
-        """Lists and boards read many records: not a form being opened."""
-        return super(
-            OndermijningAuditMixin, self.with_context(ondermijning_no_audit=True)
-        ).web_search_read(*args, **kwargs)
+    def _audit_content_field_names(self):
+        return {
+            name
+            for name, field in self._fields.items()
+            if getattr(field, "encrypted", False) or name in self._audit_content_fields
+        }
+
+    def _audit_owner(self):
+        """[(records, path)]: whose content these records are, and the field
+        of the owner that leads to them (logged as path.field). A weging is
+        the content of its signal, not a record of its own."""
+        return [(self, "")]
+
+    def web_read(self, specification):
+        return super().web_read(specification)
+
+    # Opening a form reads content and so writes its audit line: a
+    # read/write transaction from the start (Odoo 18 serves web_read on a
+    # read-only cursor, possibly on a replica, otherwise).
+    web_read._readonly = False
+
+    def _read_format(self, fnames, load="_classic_read"):
+        # read(), search_read(), web_read() and web_search_read() end here
+        result = super()._read_format(fnames, load=load)
+        content = self._audit_content_field_names().intersection(fnames)
+        if content and result:
+            self.env["ondermijning.audit.log"]._log(
+                self.browse([vals["id"] for vals in result]), "read", content
+            )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -46,14 +65,3 @@ class OndermijningAuditMixin(models.AbstractModel):
     def export_data(self, fields_to_export):
         self.env["ondermijning.audit.log"]._log(self, "export", fields_to_export)
         return super().export_data(fields_to_export)
-
-    def _get_mail_message_access(self, res_ids, operation, model_name=None):
-        """Chatter messages may hold case details: only those who may change
-        the record (the ondermijning staff) read them. Partners and
-        departments can still post (``_mail_post_access``) and read their own."""
-        access = super()._get_mail_message_access(
-            res_ids, operation, model_name=model_name
-        )
-        if operation == "read":
-            return "write"
-        return access

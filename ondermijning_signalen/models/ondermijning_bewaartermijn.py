@@ -29,6 +29,7 @@ class OndermijningBewaartermijn(models.Model):
     """How long a signal is kept after it ended, per gemeente and end state."""
 
     _name = "ondermijning.bewaartermijn"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Retention period"
     _order = "company_id, end_state, id"
     _check_company_auto = True
@@ -213,6 +214,7 @@ class OndermijningBewaartermijn(models.Model):
                AND s.end_state IS NOT NULL AND NOT COALESCE(s.is_sealed, FALSE)
                AND s.date_end < %(today)s
                %(skip)s
+            RETURNING s.id
             """,
                 today=today,
                 skip=SQL(
@@ -224,11 +226,13 @@ class OndermijningBewaartermijn(models.Model):
                 else SQL(),
             )
         )
-        count = self.env.cr.rowcount
-        if count:
-            self.env["ondermijning.signaal"].invalidate_model(["is_sealed"])
-            _logger.info("Retention: %s signal(s) sealed.", count)
-        return count
+        sealed_ids = [row[0] for row in self.env.cr.fetchall()]
+        if sealed_ids:
+            Signal = self.env["ondermijning.signaal"]
+            Signal.invalidate_model(["is_sealed"])
+            Signal.browse(sealed_ids)._seal_cleanup()
+            _logger.info("Retention: %s signal(s) sealed.", len(sealed_ids))
+        return len(sealed_ids)
 
     @api.model
     def _expired_sql(self, today):

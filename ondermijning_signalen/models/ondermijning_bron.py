@@ -5,6 +5,7 @@ class OndermijningBron(models.Model):
     """A municipal source that may be consulted in stap 3 (hit / no hit)."""
 
     _name = "ondermijning.bron"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Municipal source"
     _order = "sequence, name"
 

@@ -10,7 +10,7 @@ class OndermijningBronraadpleging(models.Model):
 
     _name = "ondermijning.bronraadpleging"
     _description = "Source consultation"
-    _inherit = ["ondermijning.encryption.mixin"]
+    _inherit = ["ondermijning.audit.mixin", "ondermijning.encryption.mixin"]
     _order = "id"
     _check_company_auto = True
 
@@ -27,8 +27,15 @@ class OndermijningBronraadpleging(models.Model):
     bron_id = fields.Many2one("ondermijning.bron", string="Source", required=True)
     # The privacyfunctionaris' decision
     legal_ground = fields.Char(required=True)
-    approved_by_id = fields.Many2one("res.users", string="Approved by", readonly=True)
-    date_approved = fields.Datetime(string="Approved on", readonly=True)
+    approved_by_id = fields.Many2one(
+        "res.users",
+        string="Approved by",
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    date_approved = fields.Datetime(
+        string="Approved on", readonly=True, default=fields.Datetime.now
+    )
     # The consultation
     state = fields.Selection(
         [("approved", "Approved"), ("hit", "Hit"), ("no_hit", "No hit")],
@@ -49,6 +56,9 @@ class OndermijningBronraadpleging(models.Model):
         ),
     ]
 
+    def _audit_owner(self):
+        return [(self.sudo().signaal_id, "raadpleging_ids")]
+
     @api.depends("state")
     def _compute_is_hit(self):
         for consultation in self:
@@ -65,10 +75,6 @@ class OndermijningBronraadpleging(models.Model):
                     "Only the privacyfunctionaris decides which sources may be "
                     "consulted."
                 )
-            )
-        for vals in vals_list:
-            vals.update(
-                approved_by_id=self.env.uid, date_approved=fields.Datetime.now()
             )
         consultations = super().create(vals_list)
         for consultation in consultations:
@@ -95,7 +101,7 @@ class OndermijningBronraadpleging(models.Model):
                 raise UserError(self.env._("This consultation already has a result."))
             if result == "hit" and not consultation.summary:
                 raise UserError(self.env._("Summarise the hit before recording it."))
-            consultation.write(
+            consultation.sudo().write(
                 {
                     "state": result,
                     "consulted_by_id": self.env.uid,

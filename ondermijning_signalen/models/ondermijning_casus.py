@@ -26,22 +26,17 @@ class OndermijningCasus(models.Model):
 
     _name = "ondermijning.casus"
     _description = "Casus"
-    _inherit = [
-        "ondermijning.audit.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
-        "ondermijning.encryption.mixin",
-    ]
+    _inherit = ["ondermijning.case.mixin"]
     _order = "id desc"
     _check_company_auto = True
-    _mail_post_access = "read"
 
     name = fields.Char(
         string="Reference",
-        required=True,
+        compute="_compute_reference",
+        store=True,
+        precompute=True,
         readonly=True,
         copy=False,
-        default=lambda self: self.env._("New"),
         index="trigram",
     )
     company_id = fields.Many2one(
@@ -103,6 +98,9 @@ class OndermijningCasus(models.Model):
         copy=False,
     )
     plan_van_aanpak = EncryptedText(string="Plan van aanpak", groups=CASE_GROUPS)
+    notitie_ids = fields.One2many(
+        "ondermijning.notitie", "casus_id", string="Notes", groups=OFFICIAL_GROUPS
+    )
     interventie_ids = fields.One2many(
         "ondermijning.interventie", "casus_id", string="Interventions"
     )
@@ -111,18 +109,14 @@ class OndermijningCasus(models.Model):
     monitoring_until = fields.Date(tracking=True, copy=False)
     date_closed = fields.Datetime(readonly=True, copy=False)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
+    @api.depends()
+    def _compute_reference(self):
+        """C + the gemeente's next signal reference, made once."""
+        for casus in self:
+            if not casus.name:
+                casus.name = "C" + self.env["ondermijning.signaal"]._next_reference(
+                    casus.company_id or self.env.company
                 )
-                vals["name"] = "C" + self.env["ondermijning.signaal"]._next_reference(
-                    company
-                )
-        return super().create(vals_list)
 
     @api.depends("user_id", "company_id")
     @api.depends_context("uid")

@@ -6,6 +6,7 @@ class OndermijningCategorie(models.Model):
     priorities (drugs, witwassen, fraude, ...)."""
 
     _name = "ondermijning.categorie"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Signal category"
     _order = "sequence, name"
 

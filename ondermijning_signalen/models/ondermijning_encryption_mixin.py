@@ -1,4 +1,4 @@
-from odoo import models, modules
+from odoo import api, models, modules
 from odoo.exceptions import UserError
 
 from ..tools import crypto
@@ -7,10 +7,45 @@ from ..tools import crypto
 class OndermijningEncryptionMixin(models.AbstractModel):
     """Shared behaviour of every model with encrypted fields: encrypted
     fields cannot be searched (the database only holds ciphertext), and
-    their values can be re-encrypted under the current key (rotation)."""
+    their values can be re-encrypted under the current key (rotation).
+
+    What hangs from such a record (its documents, messages, followers,
+    activities, notes) is its content too: it is encrypted where it holds
+    text, and visible only to those who may see the record's content
+    (``_ondermijning_content_access``), whatever door they use."""
 
     _name = "ondermijning.encryption.mixin"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Encrypted fields"
+
+    # The access on the record that its documents, messages, followers and
+    # activities need: case records reserve them for their handlers.
+    _ondermijning_content_access = "read"
+
+    def _ondermijning_content_forbidden(self, operation="read"):
+        """The records among ``self`` whose content the user may not see
+        (``operation`` read) or change (any other operation)."""
+        if self.env.su or not self:
+            return self.browse()
+        mode = self._ondermijning_content_access if operation == "read" else "write"
+        result = self._check_access(mode)
+        return result[0] if result else self.browse()
+
+    @api.model
+    def _ondermijning_content_query(self):
+        """A query of the records whose content the user may see (for the
+        followers, messages, activities and documents hanging from them),
+        or None when there are none."""
+        mode = self._ondermijning_content_access
+        if not self.env["ir.model.access"].check(self._name, mode, False):
+            return None
+        query = self._where_calc(self._ondermijning_content_domain(), active_test=False)
+        self._apply_ir_rules(query, mode)
+        return query
+
+    @api.model
+    def _ondermijning_content_domain(self):
+        return []
 
     def _encrypted_field_names(self):
         return [

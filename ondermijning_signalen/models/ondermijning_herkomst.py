@@ -5,6 +5,7 @@ class OndermijningHerkomst(models.Model):
     """Where a signal came from (MMA, intern meldpunt, ketenpartner, ...)."""
 
     _name = "ondermijning.herkomst"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Signal source"
     _order = "sequence, name"
 

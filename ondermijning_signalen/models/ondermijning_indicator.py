@@ -7,6 +7,7 @@ class OndermijningIndicator(models.Model):
     red flag of signalering."""
 
     _name = "ondermijning.indicator"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Weging 1 indicator"
     _order = "kind, sequence, name"
 

@@ -5,6 +5,7 @@ class OndermijningInstrument(models.Model):
     """An instrument of the bestuurlijk instrumentarium (Damocles, Bibob...)."""
 
     _name = "ondermijning.instrument"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Instrument"
     _order = "sequence, name"
 

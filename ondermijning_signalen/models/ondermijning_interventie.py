@@ -9,12 +9,7 @@ class OndermijningInterventie(models.Model):
 
     _name = "ondermijning.interventie"
     _description = "Intervention"
-    _inherit = [
-        "ondermijning.audit.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
-        "ondermijning.encryption.mixin",
-    ]
+    _inherit = ["ondermijning.case.mixin"]
     _order = "date_deadline, id"
     _check_company_auto = True
     _rec_names_search = ["casus_id.name", "instrument_id.name"]
@@ -46,6 +41,9 @@ class OndermijningInterventie(models.Model):
         required=True,
     )
     result = EncryptedText()
+    notitie_ids = fields.One2many(
+        "ondermijning.notitie", "interventie_id", string="Notes"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -56,7 +54,9 @@ class OndermijningInterventie(models.Model):
     def _schedule_deadline_activity(self):
         """Remind the owner of the deadline; the summary names the
         instrument only, never the case."""
-        for intervention in self.filtered(lambda i: i.user_id and i.date_deadline):
+        for intervention in self.sudo().filtered(
+            lambda i: i.user_id and i.date_deadline
+        ):
             intervention.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=intervention.date_deadline,

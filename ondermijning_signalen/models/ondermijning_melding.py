@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.crypto import EncryptedChar, EncryptedText
 
@@ -7,15 +8,20 @@ class OndermijningMelding(models.Model):
     """What a melder (any employee) submits through 'Meld een vermoeden',
     and their receipt afterwards.
 
-    The content goes straight into a new signal and is not kept here: the
-    melder sees the reference, the date, the category and the status of
-    their reports, never the handling of the case."""
+    The content goes into a new signal for the team; the melder keeps what
+    they wrote (encrypted), the reference, the status and the conversation
+    the handlers choose to have with them, never the handling of the case.
+    The receipt's chatter only carries the server's notices (received,
+    reply, handled), which name the reference and nothing else."""
 
     _name = "ondermijning.melding"
     _description = "Melding (report of a suspicion)"
-    _inherit = ["mail.thread"]
+    _inherit = [
+        "ondermijning.audit.mixin",
+        "mail.thread",
+        "ondermijning.encryption.mixin",
+    ]
     _order = "id desc"
-    _mail_post_access = "read"
 
     name = fields.Char(string="Reference", readonly=True, copy=False)
     user_id = fields.Many2one(
@@ -55,6 +61,13 @@ class OndermijningMelding(models.Model):
         ondelete="cascade",
         groups="ondermijning_signalen.group_medewerker",
     )
+    notitie_ids = fields.One2many(
+        "ondermijning.notitie",
+        "melding_id",
+        string="Conversation",
+        domain=[("kind", "in", ("aan_melder", "van_melder"))],
+        readonly=True,
+    )
     status = fields.Selection(
         [
             ("ontvangen", "Received"),
@@ -63,6 +76,14 @@ class OndermijningMelding(models.Model):
         ],
         compute="_compute_status",
     )
+
+    @api.constrains("date_facts")
+    def _check_date_facts(self):
+        for melding in self:
+            if melding.date_facts and melding.date_facts > fields.Datetime.now():
+                raise ValidationError(
+                    self.env._("What you report cannot have happened in the future.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -99,17 +120,57 @@ class OndermijningMelding(models.Model):
                     "user_id": False,
                 }
             )
+            .with_context(mail_create_nosubscribe=True)
         )
-        self.sudo().write(
+        self.sudo().write({"name": signal.name, "signaal_id": signal.id})
+        self._notify("received")
+
+    def message_post(self, **kwargs):
+        """The receipt carries the server's notices only: a melder adds to
+        their report with 'Add information', which reaches the handlers
+        encrypted."""
+        if not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Use 'Add information' to add to your report; messages cannot "
+                    "be posted here."
+                )
+            )
+        return super().message_post(**kwargs)
+
+    def _add_information(self, text):
+        """The melder adds to their report: a note on the signal for the
+        handlers (encrypted) and a notice on the receipt."""
+        self.ensure_one()
+        if not (text or "").strip():
+            raise UserError(self.env._("Write what you want to add."))
+        if self.env.uid != self.user_id.id and not self.env.su:
+            raise AccessError(self.env._("You can only add to your own report."))
+        signal = self.sudo().signaal_id
+        if not signal:
+            raise UserError(self.env._("This report can no longer be added to."))
+        self.env["ondermijning.notitie"].sudo().create(
             {
-                "name": signal.name,
                 "signaal_id": signal.id,
-                "place": False,
-                "who": False,
-                "description": False,
+                "melding_id": self.id,
+                "kind": "van_melder",
+                "body": text,
             }
         )
-        self._notify("received")
+        signal._notify_handlers_of_addition()
+        self._notify("added")
+        return True
+
+    def action_add_information(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add information"),
+            "res_model": "ondermijning.melding.aanvulling",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_melding_id": self.id},
+        }
 
     def action_submit(self):
         """The form's send button: saving the form already turned the report
@@ -128,6 +189,16 @@ class OndermijningMelding(models.Model):
             if event == "received":
                 body = self.env._(
                     "Thank you. Your report %s has been received and will be assessed.",
+                    melding.name,
+                )
+            elif event == "reply":
+                body = self.env._(
+                    "There is a reply to your report %s. Open the report to read it.",
+                    melding.name,
+                )
+            elif event == "added":
+                body = self.env._(
+                    "Your addition to report %s has been passed on to the handlers.",
                     melding.name,
                 )
             else:

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.crypto import EncryptedText
 
@@ -15,16 +15,10 @@ class OndermijningOverleg(models.Model):
 
     _name = "ondermijning.overleg"
     _description = "Overleg"
-    _inherit = [
-        "ondermijning.audit.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
-        "ondermijning.encryption.mixin",
-    ]
+    _inherit = ["ondermijning.case.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
-
-    name = fields.Char(required=True)
+    _rec_names_search = ["overleg_type"]
     overleg_type = fields.Selection(
         OVERLEG_TYPES, string="Type", required=True, default="ondermijningsoverleg"
     )
@@ -70,6 +64,25 @@ class OndermijningOverleg(models.Model):
     )
     decisions = EncryptedText()
     minutes = EncryptedText()
+    notitie_ids = fields.One2many("ondermijning.notitie", "overleg_id", string="Notes")
+
+    @api.depends("overleg_type", "date")
+    @api.depends_context("tz", "lang")
+    def _compute_display_name(self):
+        """An overleg is named by its type and its date: no free-text title,
+        which could name a person or a place."""
+        types = dict(self._fields["overleg_type"]._description_selection(self.env))
+        for overleg in self:
+            day = (
+                fields.Datetime.context_timestamp(overleg, overleg.date).strftime(
+                    "%d-%m-%Y"
+                )
+                if overleg.date
+                else ""
+            )
+            overleg.display_name = " ".join(
+                filter(None, [types.get(overleg.overleg_type, ""), day])
+            )
 
     def _compute_date_stop(self):
         for overleg in self:

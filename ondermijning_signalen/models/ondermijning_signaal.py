@@ -1,10 +1,12 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.sql import create_index
 
 from ..tools.crypto import EncryptedChar, EncryptedText
+from .ondermijning_case_mixin import OFFICIAL_GROUPS, STAFF_GROUP
+from .ondermijning_guard_mixin import recording_process
 from .ondermijning_weging_uitkomst import END_STATES
 
 # Fields about the case itself: readable by those who handle or discuss
@@ -14,11 +16,10 @@ CASE_GROUPS = (
     "ondermijning_signalen.group_overleg,"
     "ondermijning_signalen.group_afdeling"
 )
-STAFF_GROUP = "ondermijning_signalen.group_medewerker"
-# Names of handling officials: hidden from partners (staff safety).
-OFFICIAL_GROUPS = (
-    "ondermijning_signalen.group_medewerker,ondermijning_signalen.group_afdeling"
-)
+# Signals are registered since this day; an earlier date is a typing error.
+EARLIEST_RECEIVED = datetime(2000, 1, 1)
+# Clocks of the reporting systems may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=10)
 STEP_ORDER = ["stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"]
 # The wegingen each step needs, with the outcome code(s) that let a signal in.
 STEP_REQUIREMENTS = {
@@ -46,22 +47,18 @@ class OndermijningSignaal(models.Model):
 
     _name = "ondermijning.signaal"
     _description = "Signaal"
-    _inherit = [
-        "ondermijning.audit.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
-        "ondermijning.encryption.mixin",
-    ]
+    _inherit = ["ondermijning.case.mixin"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
-    _mail_post_access = "read"
+    _audit_content_fields = ("melder_user_id", "date_facts")
 
     name = fields.Char(
         string="Reference",
-        required=True,
+        compute="_compute_reference",
+        store=True,
+        precompute=True,
         readonly=True,
         copy=False,
-        default=lambda self: self.env._("New"),
         index="trigram",
     )
     company_id = fields.Many2one(
@@ -107,6 +104,7 @@ class OndermijningSignaal(models.Model):
         string="Category",
         required=True,
         index=True,
+        check_company=True,
     )
     date_facts = fields.Datetime(string="Date of the facts", groups=CASE_GROUPS)
     facts_location = EncryptedChar(
@@ -237,11 +235,22 @@ class OndermijningSignaal(models.Model):
     end_reason = EncryptedText(
         string="Reason for ending", readonly=True, groups=CASE_GROUPS
     )
-    referred_to = fields.Char(
+    referred_to = EncryptedChar(
         string="Referred to",
         copy=False,
         groups=CASE_GROUPS,
         help="The instantie or gemeente the signal was referred to.",
+    )
+    notitie_ids = fields.One2many(
+        "ondermijning.notitie", "signaal_id", string="Notes", groups=OFFICIAL_GROUPS
+    )
+    melding_ids = fields.One2many(
+        "ondermijning.melding", "signaal_id", string="Reports", groups=STAFF_GROUP
+    )
+    has_reporter = fields.Boolean(
+        string="Reporter can be answered",
+        compute="_compute_has_reporter",
+        groups=STAFF_GROUP,
     )
     melder_status = fields.Selection(
         [
@@ -295,6 +304,21 @@ class OndermijningSignaal(models.Model):
     # ------------------------------------------------------------------
     def _default_stage(self):
         return self.env["ondermijning.stage"].search([("code", "=", "stap1")], limit=1)
+
+    @api.depends()
+    def _compute_reference(self):
+        """Reference per gemeente and year of receipt, made once when the
+        signal is registered, by the gemeente's sequence only."""
+        for signal in self:
+            if not signal.name:
+                signal.name = self._next_reference(
+                    signal.company_id or self.env.company, signal.date_received
+                )
+
+    @api.depends("melding_ids")
+    def _compute_has_reporter(self):
+        for signal in self:
+            signal.has_reporter = bool(signal.sudo().melding_ids)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -441,10 +465,6 @@ class OndermijningSignaal(models.Model):
                 self.env["res.company"].browse(vals.get("company_id"))
                 or self.env.company
             )
-            if vals.get("name", self.env._("New")) == self.env._("New") or not vals.get(
-                "name"
-            ):
-                vals["name"] = self._next_reference(company, vals.get("date_received"))
             if not vals.get("date_deadline"):
                 received = (
                     fields.Datetime.to_datetime(vals.get("date_received"))
@@ -515,27 +535,50 @@ class OndermijningSignaal(models.Model):
         )._next()
 
     def write(self, vals):
+        stamped = {}
         if "stage_id" in vals:
+            if not self.env.su:
+                self._check_process_fields(vals)
             stage = self.env["ondermijning.stage"].browse(vals["stage_id"])
             for signal in self:
                 if signal.stage_id != stage:
                     signal._check_step_gate(stage, pending=vals)
-            vals = self._stamp_stage_dates(stage, vals)
-        result = super().write(vals)
+                    signal._check_step_back(stage)
+            stamped = self._stamp_stage_dates(stage, vals)
+            vals = dict(vals, **stamped)
+        with recording_process(stamped):
+            result = super().write(vals)
         if {"user_id", "date_deadline"} & vals.keys():
             self._schedule_weging_activity()
         return result
 
     def _stamp_stage_dates(self, stage, vals):
+        """The date a step was entered, recorded with the move."""
         field = (
             f"date_{stage.code}"
             if stage.code in ("stap2", "stap3", "stap4", "monitoring")
             else None
         )
         if field and not vals.get(field):
-            vals = dict(vals)
-            vals[field] = fields.Datetime.now()
-        return vals
+            return {field: fields.Datetime.now()}
+        return {}
+
+    def _check_step_back(self, stage):
+        """The stappenplan only goes forward: what a later step recorded
+        (its wegingen, dates and lead times) stands. A signal that turns out
+        differently gets a new weging with the outcome that ends or routes
+        it."""
+        if stage.code == "afgesloten" or not self.stage_code:
+            return
+        if STEP_ORDER.index(stage.code) < STEP_ORDER.index(self.stage_code):
+            raise UserError(
+                self.env._(
+                    "%(signal)s cannot move back from %(from)s to %(to)s: the "
+                    "stappenplan only goes forward. Record a new weging instead.",
+                    signal=self.name,
+                    **{"from": self.stage_id.name, "to": stage.name},
+                )
+            )
 
     def _check_step_gate(self, stage, pending=None):
         """Refuse a move to ``stage`` that the stappenplan does not allow,
@@ -725,6 +768,35 @@ class OndermijningSignaal(models.Model):
         )
         return done
 
+    def _notify_handlers_of_addition(self):
+        """The reporter added information: the handlers hear of it (the
+        text is in the notes)."""
+        for signal in self.sudo():
+            signal.message_post(
+                body=self.env._("The reporter added information: see the notes."),
+                message_type="notification",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def action_write_to_reporter(self):
+        """Open a note to the reporter (shown on their receipt)."""
+        self.ensure_one()
+        melding = self.sudo().melding_ids[:1]
+        if not melding:
+            raise UserError(self.env._("%s has no reporter to write to.", self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Write to the reporter"),
+            "res_model": "ondermijning.notitie",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_signaal_id": self.id,
+                "default_melding_id": melding.id,
+                "default_kind": "aan_melder",
+            },
+        }
+
     def action_open_earlier_signals(self):
         self.ensure_one()
         return {
@@ -746,6 +818,35 @@ class OndermijningSignaal(models.Model):
             .search([("signaal_id", "in", self.ids)])
         )
         meldingen._notify(event)
+
+    @api.constrains("date_received", "date_deadline", "date_facts")
+    def _check_dates(self):
+        """Dates as they can be: received neither in the future nor before
+        the register began, a deadline not before receipt, facts not after
+        receipt."""
+        latest = fields.Datetime.now() + CLOCK_SKEW
+        for signal in self:
+            if not EARLIEST_RECEIVED <= signal.date_received <= latest:
+                raise ValidationError(
+                    self.env._(
+                        "The date received must lie between %(first)s and now.",
+                        first=EARLIEST_RECEIVED.year,
+                    )
+                )
+            if (
+                signal.date_deadline
+                and signal.date_deadline < signal.date_received.date()
+            ):
+                raise ValidationError(
+                    self.env._("The deadline cannot lie before the date received.")
+                )
+            facts = signal.sudo().date_facts
+            if facts and facts > latest:
+                raise ValidationError(
+                    self.env._(
+                        "The facts cannot have happened after they were reported."
+                    )
+                )
 
     @api.constrains("mma_number", "herkomst_id")
     def _check_mma_number(self):

@@ -1,31 +1,17 @@
-"""Retention on the signal: when it will be destroyed, legal hold, the seal,
-and the destruction itself. The engine that decides *what* to destroy lives
-in ondermijning_bewaartermijn.py."""
-
-from datetime import timedelta
+"""Retention on the signal: when it will be destroyed, legal hold,
+reminders, and the destruction itself. The engine that decides *what* to
+destroy lives in ondermijning_bewaartermijn.py; the seal, which is access
+control, in ondermijning_signaal_seal.py."""
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
-from ..tools.crypto import EncryptedChar, EncryptedText
+from ..tools.crypto import EncryptedChar
+from .ondermijning_audit_log import silenced
 
 PRIVACY_GROUP = "ondermijning_signalen.group_privacy"
-UNSEAL_WINDOW = timedelta(hours=1)
-# What may be seen of a sealed signal without stating a reason is decided by
-# the fields' own groups: case content is what the model reserves for the
-# case roles (and whatever is encrypted). These are not content.
-SEAL_FREE_FIELDS = {"user_id", "handler_display"}
-SEAL_CONTENT_FIELDS = {
-    "melder_user_id",
-    "message_ids",
-    "website_message_ids",
-    "message_follower_ids",
-    "message_partner_ids",
-    "legal_hold_reason",
-}
 
 
 class OndermijningSignaal(models.Model):
@@ -49,14 +35,6 @@ class OndermijningSignaal(models.Model):
         store=True,
         help="The day the scheduled purge destroys this signal, from its end state "
         "and the gemeente's retention period. A legal hold or an open casus keeps it.",
-    )
-    is_sealed = fields.Boolean(
-        string="Sealed",
-        readonly=True,
-        copy=False,
-        default=False,
-        help="Hidden from everyone but the privacyfunctionaris, who must state a "
-        "reason to open it, until it is destroyed.",
     )
     legal_hold = fields.Boolean(
         readonly=True,
@@ -82,21 +60,6 @@ class OndermijningSignaal(models.Model):
         copy=False,
         help="The destruction date the owner was last reminded of.",
     )
-    unseal_open = fields.Boolean(
-        string="Opened by me",
-        compute="_compute_unseal_open",
-        search="_search_unseal_open",
-        help="You stated a reason to open this sealed signal within the last hour.",
-    )
-
-    def init(self):
-        result = super().init()
-        # the privacyfunctionaris' list of sealed signals: a small part
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS ondermijning_signaal_sealed_idx "
-            "ON ondermijning_signaal (id) WHERE is_sealed"
-        )
-        return result
 
     # ------------------------------------------------------------------
     # Destruction date
@@ -206,138 +169,6 @@ class OndermijningSignaal(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # The seal
-    # ------------------------------------------------------------------
-    def action_unseal(self):
-        """Button: state a reason to open a sealed signal."""
-        self._check_privacy()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Open a sealed signal"),
-            "res_model": "ondermijning.unseal.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_signaal_id": self[:1].id},
-        }
-
-    def _unseal(self, reason):
-        """Log who opens which sealed signal and why; that opens it to them
-        for an hour."""
-        self.ensure_one()
-        self._check_privacy()
-        if not (reason or "").strip():
-            raise UserError(
-                self.env._("State the reason for opening the sealed signal.")
-            )
-        signal = self.sudo()
-        if not signal.is_sealed:
-            raise UserError(self.env._("%s is not sealed.", signal.name))
-        if signal.company_id not in self.env.user.company_ids:
-            raise AccessError(self.env._("This signal belongs to another gemeente."))
-        self.env["ondermijning.audit.log"]._log_unseal(signal, reason)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "current",
-        }
-
-    @api.model
-    def _unsealed_ids(self, ids=None):
-        """Ids of sealed signals the current user opened with a reason within
-        the window."""
-        query = SQL(
-            """
-            SELECT DISTINCT res_id FROM ondermijning_audit_log
-             WHERE action = 'unseal' AND res_model = %(model)s
-               AND user_id = %(uid)s AND date >= %(since)s
-            """,
-            model=self._name,
-            uid=self.env.uid,
-            since=fields.Datetime.now() - UNSEAL_WINDOW,
-        )
-        if ids is not None:
-            query = SQL("%s AND res_id IN %s", query, tuple(ids) or (0,))
-        self.env["ondermijning.audit.log"].flush_model()
-        self.env.cr.execute(query)
-        return {row[0] for row in self.env.cr.fetchall()}
-
-    @api.depends_context("uid")
-    def _compute_unseal_open(self):
-        opened = self._unsealed_ids([i for i in self.ids if isinstance(i, int)])
-        for signal in self:
-            signal.unseal_open = signal.id in opened
-
-    def _search_unseal_open(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search."))
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", list(self._unsealed_ids()))]
-
-    def _sealed_closed(self):
-        """The sealed signals among ``self`` the current user has not opened
-        with a reason (empty for the superuser and the engine)."""
-        ids = [i for i in self._ids if isinstance(i, int)]
-        if self.env.su or not ids:
-            return self.browse()
-        sealed = self.sudo().browse(ids).filtered("is_sealed")
-        if not sealed:
-            return self.browse()
-        opened = self._unsealed_ids(sealed.ids)
-        return self.browse([i for i in sealed.ids if i not in opened])
-
-    def _seal_error(self, closed):
-        return AccessError(
-            self.env._(
-                "%(signals)s is sealed. The privacyfunctionaris can open it after "
-                "stating a reason (Open sealed signal).",
-                signals=", ".join(closed.sudo().mapped("name")),
-            )
-        )
-
-    @api.model
-    def _seal_content_fields(self):
-        names = set(SEAL_CONTENT_FIELDS)
-        for name, field in self._fields.items():
-            if name in SEAL_FREE_FIELDS:
-                continue
-            if getattr(field, "encrypted", False) or (
-                field.groups
-                and "ondermijning_signalen.group_medewerker" in field.groups
-            ):
-                names.add(name)
-        return names
-
-    def _check_sealed_content(self, field_names):
-        names = {name.split("/", 1)[0].split(".", 1)[0] for name in field_names or ()}
-        if field_names and not names & self._seal_content_fields():
-            return
-        closed = self._sealed_closed()
-        if closed:
-            raise self._seal_error(closed)
-
-    def _check_access(self, operation):
-        """Documents, messages and changes of a sealed signal are closed
-        until it was opened with a reason."""
-        result = super()._check_access(operation)
-        if result or operation not in ("read", "write", "unlink"):
-            return result
-        closed = self._sealed_closed()
-        if closed:
-            return closed, lambda: self._seal_error(closed)
-        return None
-
-    def _read_format(self, fnames, load="_classic_read"):
-        # read(), search_read() and web_read() all end here
-        self._check_sealed_content(fnames)
-        return super()._read_format(fnames, load=load)
-
-    def export_data(self, fields_to_export):
-        self._check_sealed_content(fields_to_export)
-        return super().export_data(fields_to_export)
-
-    # ------------------------------------------------------------------
     # Reminders
     # ------------------------------------------------------------------
     def _retention_remind(self):
@@ -364,7 +195,6 @@ class OndermijningSignaal(models.Model):
         signals = (
             self.sudo()
             .with_context(
-                ondermijning_no_audit=True,
                 tracking_disable=True,
                 mail_notrack=True,
                 ondermijning_purged_files=files,
@@ -381,14 +211,19 @@ class OndermijningSignaal(models.Model):
         Vernietiging._create_for_signals(ids)
         self.env["ondermijning.vernietigingslijst.regel"]._mark_destroyed(ids)
         env = signals.env
-        env["ondermijning.melding"].search([("signaal_id", "in", ids)]).unlink()
-        env["ondermijning.weging"].search([("signaal_id", "in", ids)]).unlink()
-        env["ondermijning.bronraadpleging"].search([("signaal_id", "in", ids)]).unlink()
-        env["ondermijning.subject"].search([("signaal_id", "in", ids)]).unlink()
-        env["ondermijning.audit.log"]._forget_records(self._name, ids)
-        signals._retention_destroy_messages()
-        signals.unlink()
-        casussen.with_env(env)._retention_destroy_when_empty(files)
+        with silenced():  # the destruction log is the record of this
+            for model in (
+                "ondermijning.notitie",
+                "ondermijning.melding",
+                "ondermijning.weging",
+                "ondermijning.bronraadpleging",
+                "ondermijning.subject",
+            ):
+                env[model].search([("signaal_id", "in", ids)]).unlink()
+            env["ondermijning.audit.log"]._forget_records(self._name, ids)
+            signals._retention_destroy_messages()
+            signals.unlink()
+            casussen.with_env(env)._retention_destroy_when_empty(files)
         return signals
 
     def _retention_destroy_messages(self):
@@ -430,46 +265,14 @@ class OndermijningCasus(models.Model):
             return empty
         ids = tuple(empty.ids)
         env["ondermijning.vernietiging"]._create_for_casussen(ids)
-        env["ondermijning.interventie"].search([("casus_id", "in", ids)]).unlink()
+        interventions = env["ondermijning.interventie"].search(
+            [("casus_id", "in", ids)]
+        )
+        env["ondermijning.notitie"].search(
+            ["|", ("casus_id", "in", ids), ("interventie_id", "in", interventions.ids)]
+        ).unlink()
+        interventions.unlink()
         env["ondermijning.weging"].search([("casus_id", "in", ids)]).unlink()
         env["ondermijning.audit.log"]._forget_records(self._name, ids)
         empty.unlink()
         return empty
-
-
-class OndermijningAuditLog(models.Model):
-    """Opening a sealed signal is logged with the reason (encrypted: it may
-    name a request or a person). Destroyed records keep their log lines,
-    reduced to the reference."""
-
-    _name = "ondermijning.audit.log"
-    _inherit = ["ondermijning.audit.log", "ondermijning.encryption.mixin"]
-
-    reason = EncryptedText(readonly=True, help="Why a sealed record was opened.")
-
-    @api.model
-    def _log_unseal(self, record, reason):
-        return self.sudo().create(
-            {
-                "user_id": self.env.uid,
-                "action": "unseal",
-                "res_model": record._name,
-                "res_id": record.id,
-                "reference": record.sudo().display_name,
-                "company_id": record.sudo().company_id.id,
-                "reason": reason,
-            }
-        )
-
-    @api.model
-    def _forget_records(self, model_name, ids):
-        """The record is gone: its lines keep the reference, not the id."""
-        if not ids:
-            return
-        self.flush_model()
-        self.env.cr.execute(
-            "UPDATE ondermijning_audit_log SET res_id = NULL "
-            "WHERE res_model = %s AND res_id IN %s",
-            [model_name, tuple(ids)],
-        )
-        self.invalidate_model(["res_id"])

@@ -17,6 +17,7 @@ class OndermijningSignaalSpoor(models.Model):
     signal got and how long each step took. Written by the purge only."""
 
     _name = "ondermijning.signaal.spoor"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Statistical trace of a destroyed signal"
     _order = "date_received desc, id desc"
     _log_access = False

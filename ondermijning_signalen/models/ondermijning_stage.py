@@ -15,6 +15,7 @@ class OndermijningStage(models.Model):
     CCV stappenplan; the gates that guard each step are keyed on it."""
 
     _name = "ondermijning.stage"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Signal stage"
     _order = "sequence, id"
 

@@ -14,7 +14,7 @@ class OndermijningSubject(models.Model):
 
     _name = "ondermijning.subject"
     _description = "Subject or object"
-    _inherit = ["ondermijning.encryption.mixin"]
+    _inherit = ["ondermijning.audit.mixin", "ondermijning.encryption.mixin"]
     _order = "id"
 
     signaal_id = fields.Many2one(
@@ -87,6 +87,9 @@ class OndermijningSubject(models.Model):
                     ("subject_ids.match_key", "=", subject.match_key),
                 ]
             )
+
+    def _audit_owner(self):
+        return [(self.sudo().signaal_id, "subject_ids")]
 
     @api.depends("kind")
     def _compute_display_name(self):

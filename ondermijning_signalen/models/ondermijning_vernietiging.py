@@ -13,6 +13,7 @@ class OndermijningVernietiging(models.Model):
     Read (and exported) by the privacyfunctionaris; written by the purge."""
 
     _name = "ondermijning.vernietiging"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Destruction log"
     _order = "date_destroyed desc, id desc"
     _log_access = False

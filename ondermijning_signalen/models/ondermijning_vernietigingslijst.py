@@ -20,7 +20,7 @@ class OndermijningVernietigingslijst(models.Model):
 
     _name = "ondermijning.vernietigingslijst"
     _description = "Destruction list"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "ondermijning.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -169,6 +169,7 @@ class OndermijningVernietigingslijst(models.Model):
 
 class OndermijningVernietigingslijstRegel(models.Model):
     _name = "ondermijning.vernietigingslijst.regel"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Destruction list line"
     _order = "lijst_id, id"
 

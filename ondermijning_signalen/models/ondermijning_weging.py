@@ -39,7 +39,7 @@ class OndermijningWeging(models.Model):
 
     _name = "ondermijning.weging"
     _description = "Weging"
-    _inherit = ["ondermijning.encryption.mixin"]
+    _inherit = ["ondermijning.audit.mixin", "ondermijning.encryption.mixin"]
     _order = "date desc, id desc"
     _rec_name = "weging_type"
     _check_company_auto = True
@@ -272,6 +272,13 @@ class OndermijningWeging(models.Model):
                 afdeling=self.afdeling_id,
             )
         signal._schedule_weging_activity()
+
+    def _audit_owner(self):
+        wegingen = self.sudo()
+        return [
+            (wegingen.signaal_id, "weging_ids"),
+            (wegingen.filtered(lambda w: not w.signaal_id).casus_id, "weging_ids"),
+        ]
 
     def _type_label(self):
         return dict(self._fields["weging_type"]._description_selection(self.env))[

@@ -24,6 +24,7 @@ class OndermijningWegingUitkomst(models.Model):
     and end states); the label is the gemeente's wording."""
 
     _name = "ondermijning.weging.uitkomst"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Weging outcome"
     _order = "weging_type, sequence, id"
 

@@ -5,6 +5,7 @@ class OndermijningWijk(models.Model):
     """A wijk or buurt of a gemeente, for place-based statistics."""
 
     _name = "ondermijning.wijk"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Wijk"
     _order = "name"
 

@@ -1,4 +1,10 @@
+import logging
+
 from odoo import models
+from odoo.exceptions import AccessDenied
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
 
 CASE_CONTENT_GROUPS = (
     "ondermijning_signalen.group_medewerker",
@@ -8,12 +14,25 @@ CASE_CONTENT_GROUPS = (
 
 
 class ResUsers(models.Model):
-    """Two-factor authentication for everyone who can read case content,
-    where the gemeente requires it: TOTP when the user set it up, else a
-    code by e-mail (Odoo Community's auth_totp_mail_enforce)."""
+    """Logins of those who can read case content.
+
+    * Two-factor authentication where the gemeente requires it: TOTP when
+      the user set it up, else a code by e-mail (Odoo Community's
+      auth_totp_mail_enforce). Over XML-RPC/JSON-RPC, which cannot ask a
+      second factor, such a user logs in with an API key only (made after a
+      login with the second factor), never with the password; this does not
+      depend on the Odoo build nor on how the second factor is set up.
+    * Failed logins are throttled on every path (web, XML-RPC, JSON-RPC)
+      per login and per source address by ``ondermijning.login.attempt``,
+      in the database (all workers alike); it replaces Odoo's cooldown per
+      address, which another account's success resets and which locks out
+      everybody behind the same address."""
 
     _inherit = "res.users"
 
+    # ------------------------------------------------------------------
+    # Two-factor authentication
+    # ------------------------------------------------------------------
     def _mfa_type(self):
         mfa_type = super()._mfa_type()
         if mfa_type is not None:
@@ -28,3 +47,80 @@ class ResUsers(models.Model):
         return any(user.company_ids.mapped("ondermijning_require_2fa")) and any(
             user.has_group(group) for group in CASE_CONTENT_GROUPS
         )
+
+    def _rpc_api_keys_only(self):
+        return self._ondermijning_requires_2fa() or super()._rpc_api_keys_only()
+
+    def _check_credentials(self, credential, env):
+        try:
+            return super()._check_credentials(credential, env)
+        except AccessDenied:
+            if (
+                not (env or {}).get("interactive", True)
+                and credential.get("type") == "password"
+                and self.env.user._ondermijning_requires_2fa()
+                and self._ondermijning_password_matches(credential.get("password"))
+            ):
+                raise AccessDenied(
+                    self.env._(
+                        "Two-factor authentication is required for this account: "
+                        "a password cannot be used over XML-RPC or JSON-RPC. Log in "
+                        "to the web client and create an API key (My Profile > "
+                        "Account Security) to use instead of the password."
+                    )
+                ) from None
+            raise
+
+    def _ondermijning_password_matches(self, password):
+        """Whether the right password was given, to say why it was refused
+        (a wrong one gets the usual answer)."""
+        if not password:
+            return False
+        self.env.cr.execute(
+            "SELECT COALESCE(password, '') FROM res_users WHERE id = %s",
+            [self.env.user.id],
+        )
+        [hashed] = self.env.cr.fetchone()
+        return bool(hashed) and self._crypt_context().verify(password, hashed)
+
+    # ------------------------------------------------------------------
+    # Login throttling
+    # ------------------------------------------------------------------
+    def _on_login_cooldown(self, failures, previous):
+        """Odoo's cooldown per address is replaced by the throttle per login
+        and per address (``_login`` and ``check`` below)."""
+        return False
+
+    @classmethod
+    def _login(cls, db, credential, user_agent_env):
+        login = credential.get("login") or ""
+        address = cls._ondermijning_source_address()
+        attempts = cls.pool["ondermijning.login.attempt"]
+        attempts._refuse_when_throttled(cls.pool, login, address)
+        try:
+            auth_info = super()._login(db, credential, user_agent_env)
+        except AccessDenied:
+            attempts._record(cls.pool, login, address, success=False)
+            raise
+        attempts._record(cls.pool, login, address, success=True)
+        return auth_info
+
+    @classmethod
+    def check(cls, db, uid, passwd):
+        """Every XML-RPC/JSON-RPC call checks the password again: a wrong
+        one counts as a failed login of that user, and a throttled login
+        is refused before its password is tried."""
+        attempts = cls.pool["ondermijning.login.attempt"]
+        address = cls._ondermijning_source_address()
+        login = attempts._refuse_when_throttled(cls.pool, None, address, uid=uid)
+        try:
+            return super().check(db, uid, passwd)
+        except AccessDenied:
+            attempts._record(cls.pool, login, address, success=False)
+            raise
+
+    @classmethod
+    def _ondermijning_source_address(cls):
+        """The client's address as Odoo sees it (behind a proxy: with
+        ``proxy_mode`` the address the proxy reports)."""
+        return request.httprequest.remote_addr if request else None

@@ -44,7 +44,6 @@ class TestAccess(OndermijningCase):
         )
         cls.overleg = cls.env["ondermijning.overleg"].create(
             {
-                "name": "Ondermijningsoverleg",
                 "company_id": cls.gemeente.id,
                 "user_ids": [Command.set(cls.users["overleg"].ids)],
                 "partner_ids": [Command.set(cls.politie.ids)],

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
@@ -376,8 +376,25 @@ class TestRetention(OndermijningCase):
         self.env.flush_all()
         self.cr.precommit.run()
         signal.with_context(tracking_disable=False).sudo().user_id = self.users["team"]
-        message = signal.message_post(
-            body="Interne notitie", message_type="comment", subtype_xmlid="mail.mt_note"
+        note = (
+            self.env["ondermijning.notitie"]
+            .with_user(self.users["medewerker"])
+            .create({"signaal_id": signal.id, "body": "Interne notitie"})
+        )
+        note_document = (
+            self.env["ir.attachment"]
+            .with_user(self.users["medewerker"])
+            .create(
+                {
+                    "name": "notitie.txt",
+                    "raw": b"bijlage bij de notitie",
+                    "res_model": "ondermijning.notitie",
+                    "res_id": note.id,
+                }
+            )
+        )
+        message = signal.sudo().message_post(
+            body="Gebeurtenis", message_type="notification", subtype_xmlid="mail.mt_note"
         )
         attachment = (
             self.env["ir.attachment"]
@@ -399,7 +416,6 @@ class TestRetention(OndermijningCase):
         signal.sudo().message_subscribe(partner_ids=self.users["team"].partner_id.ids)
         overleg = self.env["ondermijning.overleg"].create(
             {
-                "name": "Overleg",
                 "company_id": self.gemeente.id,
                 "signaal_ids": [Command.set(signal.ids)],
             }
@@ -450,7 +466,8 @@ class TestRetention(OndermijningCase):
             ("mail_tracking_value", "id", tracking_ids),
             ("mail_notification", "id", notification_ids),
             ("mail_message_res_partner_rel", "mail_message_id", messages.ids),
-            ("ir_attachment", "id", [attachment.id]),
+            ("ir_attachment", "id", [attachment.id, note_document.id]),
+            ("ondermijning_notitie", "id", [note.id]),
             ("ondermijning_melding", "id", [ids["melding"]]),
             ("ondermijning_subject", "id", [ids["subject"]]),
             ("ondermijning_weging", "id", [ids["weging"]]),
@@ -751,7 +768,6 @@ class TestRetention(OndermijningCase):
         )
         self.env["ondermijning.overleg"].create(
             {
-                "name": "Overleg",
                 "company_id": self.gemeente.id,
                 "user_ids": [Command.set(self.users["overleg"].ids)],
                 "signaal_ids": [Command.set(signal.ids)],
@@ -766,7 +782,7 @@ class TestRetention(OndermijningCase):
             }
         )
         signal.message_post(
-            body="Notitie", message_type="comment", subtype_xmlid="mail.mt_note"
+            body="Gebeurtenis", message_type="notification", subtype_xmlid="mail.mt_note"
         )
         Signal = self.env[SIGNAAL]
         self.assertFalse(signal.is_sealed, "sealed by the nightly run, not at once")
@@ -800,21 +816,33 @@ class TestRetention(OndermijningCase):
             self.assertEqual(
                 as_privacy.read(["name", "end_state"])[0]["name"], signal.name
             )
-            attempts = {
-                "read": lambda: as_privacy.read(["description"]),
+            # reading gives the free fields, every other field empty
+            reads = {
+                "read": lambda: as_privacy.read(["description", "name"]),
                 "web_read": lambda: as_privacy.web_read(
                     {"description": {}, "name": {}}
                 ),
                 "search_read": lambda: Signal.with_user(privacy).search_read(
-                    [("id", "=", signal.id)]
+                    [("id", "=", signal.id)], ["description", "name"]
                 ),
-                "export": lambda: as_privacy.export_data(["subject_ids/name"]),
-                "document": lambda: attachment.with_user(privacy).read(["raw"]),
-                "post": lambda: as_privacy.message_post(body="x"),
             }
-            for name, attempt in attempts.items():
+            for name, attempt in reads.items():
                 self.env.invalidate_all()
-                with self.subTest(attempt=name), self.assertRaises(AccessError):
+                with self.subTest(read=name):
+                    [values] = attempt()
+                    self.assertEqual(values["name"], signal.name)
+                    self.assertFalse(values["description"])
+            attempts = {
+                "export": (AccessError, lambda: as_privacy.export_data(["subject_ids/name"])),
+                "document": (
+                    AccessError,
+                    lambda: attachment.with_user(privacy).read(["raw"]),
+                ),
+                "post": (UserError, lambda: as_privacy.message_post(body="x")),
+            }
+            for name, (error, attempt) in attempts.items():
+                self.env.invalidate_all()
+                with self.subTest(attempt=name), self.assertRaises(error):
                     attempt()
             for model, domain in (
                 ("ondermijning.subject", [("id", "in", signal.subject_ids.ids)]),
@@ -871,8 +899,9 @@ class TestRetention(OndermijningCase):
                 signal.with_user(self.users["medewerker"]).read(["description"])
         with freeze_time(tomorrow + timedelta(hours=2)):
             self.env.invalidate_all()
+            self.assertFalse(as_privacy.read(["description"])[0]["description"])
             with self.assertRaises(AccessError):
-                as_privacy.read(["description"])
+                attachment.with_user(privacy).read(["raw"])
 
     def test_owner_is_reminded_once_before_destruction(self):
         self.gemeente.ondermijning_retention_reminder_days = 30

@@ -395,9 +395,13 @@ class TestStappenplan(OndermijningCase):
         self.assertEqual(signal.melder_user_id, melder)
         self.assertIn("Veel contant geld", signal.description)
         self.assertEqual(melding.with_user(melder).name, signal.name)
-        self.assertFalse(
+        self.assertEqual(
             melding.with_user(melder).description,
-            "the content lives in the signal only",
+            "Veel contant geld en wisselende kentekens",
+            "the melder still reads what they wrote",
+        )
+        self.assertNotIn(
+            melder.partner_id, signal.message_partner_ids, "the melder is not inside"
         )
         self.assertEqual(melding.with_user(melder).status, "ontvangen")
         messages = melding.message_ids.filtered(
@@ -449,6 +453,7 @@ class TestStappenplan(OndermijningCase):
             herkomst_id=mma.id,
             mma_number="MMA-2",
             mma_date_opened=fields.Date.today() - timedelta(days=3),
+            date_received=fields.Datetime.now() - timedelta(days=1),
         )
         self.assertFalse(on_time.mma_registered_late)
         self.assertTrue(late.mma_registered_late)

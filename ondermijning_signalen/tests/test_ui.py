@@ -56,14 +56,14 @@ class TestUi(HttpCase, OndermijningCase):
         self.new_signal(categorie_id=mensenhandel.id)
         self.env["ondermijning.overleg"].create(
             {
-                "name": "Ondermijningsoverleg tour",
+                "overleg_type": "bt_tafel",
                 "company_id": self.gemeente.id,
                 "user_ids": [Command.set(self.users["overleg"].ids)],
                 "signaal_ids": [Command.set(agenda.ids)],
             }
         )
         self.env["ondermijning.overleg"].create(
-            {"name": "Intern overleg", "company_id": self.gemeente.id}
+            {"overleg_type": "casusoverleg", "company_id": self.gemeente.id}
         )
         self.start_tour(
             "/odoo/action-ondermijning_signalen.ondermijning_overleg_action",

@@ -1,2 +1,3 @@
 from . import ondermijning_unseal_wizard
 from . import ondermijning_legal_hold_wizard
+from . import ondermijning_melding_aanvulling

@@ -212,11 +212,11 @@ tours.add("ondermijning_privacy_no_hit_tour", {
 tours.add("ondermijning_overleg_partner_tour", {
     steps: () => [
         {
-            trigger: ".o_data_row:contains('Ondermijningsoverleg tour') td[name=name]",
+            trigger: ".o_data_row:contains('BT-ondermijningstafel') td[name=overleg_type]",
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=name] span:contains('Ondermijningsoverleg tour')",
+            trigger: ".o_form_view .o_field_widget[name=display_name]:contains('BT-ondermijningstafel')",
             content: "The overleg is read-only for a partner",
         },
         {

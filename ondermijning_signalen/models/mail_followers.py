@@ -1,0 +1,53 @@
+from odoo import api, models
+from odoo.osv import expression
+
+
+class MailFollowers(models.Model):
+    """Who follows a case record tells who handles it and who reported it:
+    the followers of a record that holds case content are visible only to
+    those who may see that content (its handlers)."""
+
+    _inherit = "mail.followers"
+
+    @api.model
+    def _ondermijning_visible_domain(self):
+        governed = self.env["ir.attachment"]._ondermijning_encrypted_models()
+        visible = [("res_model", "not in", list(governed))]
+        for model_name in sorted(governed):
+            query = self.env[model_name]._ondermijning_content_query()
+            if query is not None:
+                visible = expression.OR(
+                    [
+                        visible,
+                        [("res_model", "=", model_name), ("res_id", "in", query)],
+                    ]
+                )
+        return visible
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if not self.env.su:
+            domain = expression.AND([domain or [], self._ondermijning_visible_domain()])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if self.env.su or not self:
+            return result
+        forbidden = self.browse()
+        governed = self.env["ir.attachment"]._ondermijning_encrypted_models()
+        by_model = {}
+        for follower in (self - result[0] if result else self).sudo():
+            if follower.res_model in governed:
+                by_model.setdefault(follower.res_model, {}).setdefault(
+                    follower.res_id, []
+                ).append(follower.id)
+        for model_name, by_doc in by_model.items():
+            documents = self.env[model_name].browse(list(by_doc))
+            for document in documents._ondermijning_content_forbidden(operation):
+                forbidden |= self.browse(by_doc[document.id])
+        if not forbidden:
+            return result
+        if result:
+            return result[0] | forbidden, result[1]
+        return forbidden, lambda: forbidden._make_access_error(operation)

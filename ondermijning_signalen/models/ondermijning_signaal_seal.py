@@ -1,0 +1,301 @@
+"""The seal: access control on signals kept after their end.
+
+A sealed signal shows only what the protocol allows (reference, dates,
+state, destruction date) until the privacyfunctionaris opened it with a
+logged reason, and then only to them, for an hour. Every door is held here
+or by the mechanism it shares: ``read``/``search_read``/``web_read`` (masked,
+never failing, so lists and boards work), searches, orderings, groupings and
+aggregates on other fields (the sealed signal is left out), exports (refused),
+writes (refused), and what hangs from it (messages, followers, activities,
+documents, notes: closed by the content access of
+``ondermijning.encryption.mixin``). Nobody follows a sealed signal and it has
+no activities."""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from .ondermijning_guard_mixin import domain_field_names
+
+PRIVACY_GROUP = "ondermijning_signalen.group_privacy"
+UNSEAL_WINDOW = timedelta(hours=1)
+# What a sealed signal shows without a stated reason.
+SEAL_FREE_FIELDS = frozenset(
+    {
+        "id",
+        "name",
+        "display_name",
+        "company_id",
+        "active",
+        "date_received",
+        "date_deadline",
+        "date_end",
+        "date_destroy",
+        "stage_id",
+        "stage_code",
+        "end_state",
+        "is_sealed",
+        "unseal_open",
+        "legal_hold",
+        "legal_hold_date",
+        "bewaartermijn_id",
+        "age_days",
+        "is_overdue",
+        "create_date",
+        "write_date",
+    }
+)
+# Keeps content of sealed signals out of a query.
+NOT_SEALED_FOR_ME = ["|", ("is_sealed", "=", False), ("unseal_open", "=", True)]
+
+
+def _field_name(spec):
+    """'date_received:month' / 'id:count' / 'user_id.name' -> field name."""
+    return spec.split(":", 1)[0].split(".", 1)[0].strip().split(" ", 1)[0]
+
+
+class OndermijningSignaal(models.Model):
+    _inherit = "ondermijning.signaal"
+
+    is_sealed = fields.Boolean(
+        string="Sealed",
+        readonly=True,
+        copy=False,
+        default=False,
+        help="Hidden from everyone but the privacyfunctionaris, who must state a "
+        "reason to open it, until it is destroyed.",
+    )
+    unseal_open = fields.Boolean(
+        string="Opened by me",
+        compute="_compute_unseal_open",
+        search="_search_unseal_open",
+        help="You stated a reason to open this sealed signal within the last hour.",
+    )
+
+    def init(self):
+        result = super().init()
+        # the privacyfunctionaris' list of sealed signals: a small part
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS ondermijning_signaal_sealed_idx "
+            "ON ondermijning_signaal (id) WHERE is_sealed"
+        )
+        return result
+
+    # ------------------------------------------------------------------
+    # Opening a sealed signal
+    # ------------------------------------------------------------------
+    def action_unseal(self):
+        """Button: state a reason to open a sealed signal."""
+        self._check_privacy()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Open a sealed signal"),
+            "res_model": "ondermijning.unseal.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_signaal_id": self[:1].id},
+        }
+
+    def _check_sealed_available(self):
+        """The same answer whether the signal does not exist, belongs to
+        another gemeente or is otherwise out of reach: a wizard that takes
+        an id must not tell which ids exist."""
+        self.ensure_one()
+        signal = self.exists()
+        forbidden = signal and super(OndermijningSignaal, signal)._check_access("read")
+        if not signal or forbidden:
+            raise UserError(
+                self.env._("There is no sealed signal by that reference for you.")
+            )
+        return signal
+
+    def _unseal(self, reason):
+        """Log who opens which sealed signal and why; that opens it to them
+        for an hour."""
+        self.ensure_one()
+        self._check_privacy()
+        signal = self._check_sealed_available()
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._("State the reason for opening the sealed signal.")
+            )
+        if not signal.sudo().is_sealed:
+            raise UserError(
+                self.env._("There is no sealed signal by that reference for you.")
+            )
+        self.env["ondermijning.audit.log"]._log_unseal(signal, reason)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": signal.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    @api.model
+    def _unsealed_ids(self, ids=None):
+        """Ids of sealed signals the current user opened with a reason within
+        the window."""
+        query = SQL(
+            """
+            SELECT DISTINCT res_id FROM ondermijning_audit_log
+             WHERE action = 'unseal' AND res_model = %(model)s
+               AND user_id = %(uid)s AND date >= %(since)s
+               AND res_id IS NOT NULL
+            """,
+            model=self._name,
+            uid=self.env.uid,
+            since=fields.Datetime.now() - UNSEAL_WINDOW,
+        )
+        if ids is not None:
+            query = SQL("%s AND res_id IN %s", query, tuple(ids) or (0,))
+        self.env["ondermijning.audit.log"].flush_model()
+        self.env.cr.execute(query)
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.depends_context("uid")
+    def _compute_unseal_open(self):
+        opened = self._unsealed_ids([i for i in self.ids if isinstance(i, int)])
+        for signal in self:
+            signal.unseal_open = signal.id in opened
+
+    def _search_unseal_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", list(self._unsealed_ids()))]
+
+    def _sealed_closed(self):
+        """The sealed signals among ``self`` the current user has not opened
+        with a reason (empty for the server's own code)."""
+        ids = [i for i in self._ids if isinstance(i, int)]
+        if self.env.su or not ids:
+            return self.browse()
+        sealed = self.sudo().browse(ids).filtered("is_sealed")
+        if not sealed:
+            return self.browse()
+        opened = self._unsealed_ids(sealed.ids)
+        return self.browse([i for i in sealed.ids if i not in opened])
+
+    def _seal_error(self, closed):
+        return AccessError(
+            self.env._(
+                "Sealed: %(signals)s. The privacyfunctionaris can open a sealed "
+                "signal after stating a reason (Open sealed signal).",
+                signals=", ".join(closed.sudo().mapped("name")),
+            )
+        )
+
+    @api.model
+    def _ondermijning_content_domain(self):
+        return NOT_SEALED_FOR_ME if self._sees_sealed() else []
+
+    @api.model
+    def _sees_sealed(self):
+        """Whether the user's record rules let sealed signals through at all
+        (the privacyfunctionaris); for everyone else they are not there."""
+        return not self.env.su and self.env.user.has_group(PRIVACY_GROUP)
+
+    # ------------------------------------------------------------------
+    # The doors
+    # ------------------------------------------------------------------
+    def _check_access(self, operation):
+        """Nobody changes a sealed signal, nor its messages, followers,
+        activities and documents (which ask for write access), until it was
+        opened with a reason. Reading it shows the free fields only."""
+        result = super()._check_access(operation)
+        if result or operation == "read":
+            return result
+        closed = self._sealed_closed()
+        if closed:
+            return closed, lambda: self._seal_error(closed)
+        return None
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """read(), search_read(), web_read() and web_search_read() end here:
+        a sealed signal gives its free fields, every other field empty."""
+        closed = self._sealed_closed()
+        if not closed:
+            return super()._read_format(fnames, load=load)
+        hidden = [name for name in fnames if name not in SEAL_FREE_FIELDS]
+        opened = self - closed
+        values = {
+            vals["id"]: vals
+            for vals in super(OndermijningSignaal, opened)._read_format(
+                fnames, load=load
+            )
+        }
+        free = [name for name in fnames if name in SEAL_FREE_FIELDS]
+        for vals in super(OndermijningSignaal, closed)._read_format(free, load=load):
+            for name in hidden:
+                field = self._fields[name]
+                vals[name] = [] if field.type in ("one2many", "many2many") else False
+            values[vals["id"]] = vals
+        if hidden:
+            self.env["ondermijning.audit.log"]._log(
+                closed, "read", hidden, result="withheld"
+            )
+        return [values[record.id] for record in self if record.id in values]
+
+    def export_data(self, fields_to_export):
+        names = {_field_name(path) for path in fields_to_export}
+        if names - SEAL_FREE_FIELDS:
+            closed = self._sealed_closed()
+            if closed:
+                raise self._seal_error(closed)
+        return super().export_data(fields_to_export)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """A condition or an ordering on a field a sealed signal does not
+        show leaves the sealed signals out: it would answer questions about
+        them."""
+        if self._sees_sealed():
+            names = domain_field_names(domain)
+            names |= {_field_name(part) for part in (order or "").split(",") if part}
+            if names - SEAL_FREE_FIELDS:
+                domain = expression.AND([domain or [], NOT_SEALED_FOR_ME])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """Groups and aggregates of fields a sealed signal does not show
+        leave the sealed signals out."""
+        if self._sees_sealed():
+            names = {_field_name(spec) for spec in (*groupby, *aggregates)}
+            names |= domain_field_names(having)
+            if names - SEAL_FREE_FIELDS - {"__count"}:
+                domain = expression.AND([domain or [], NOT_SEALED_FOR_ME])
+        return super()._read_group(
+            domain,
+            groupby=groupby,
+            aggregates=aggregates,
+            having=having,
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+
+    def _seal_cleanup(self):
+        """A sealed signal has no followers and no activities: nobody gets
+        its events, nobody is reminded of it."""
+        if not self:
+            return
+        self.env["mail.followers"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()
+        self.env["mail.activity"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()
