@@ -3,7 +3,7 @@ import contextlib
 import logging
 import os
 
-from odoo import api, models, modules, tools
+from odoo import api, fields, models, modules, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.http import Stream
 from odoo.tools import SQL, split_every
@@ -11,6 +11,39 @@ from odoo.tools import SQL, split_every
 from ..tools import crypto
 
 _logger = logging.getLogger(__name__)
+
+
+class DocumentName(fields.Char):
+    """The name of a case's document is encrypted at rest like its content:
+    a file name can name a person ("pv_jan_jansen.pdf"). Other documents keep
+    their name in clear (searchable); reading decrypts either way."""
+
+    def _belongs_to_a_case(self, record, values):
+        Attachment = record.env["ir.attachment"]
+        if values is not None and "res_model" in values:
+            res_model, res_id = values.get("res_model"), values.get("res_id")
+        elif len(record) == 1:
+            res_model, res_id = record.res_model, record.res_id
+        else:
+            return False
+        return res_model in Attachment._ondermijning_encrypted_models() or bool(
+            Attachment._ondermijning_owner_of(res_model, res_id)
+        )
+
+    def convert_to_column(self, value, record, values=None, validate=True):
+        value = super().convert_to_column(value, record, values, validate)
+        if (
+            value
+            and not crypto.is_encrypted(value)
+            and self._belongs_to_a_case(record, values)
+        ):
+            return crypto.encrypt(record.env, value)
+        return value
+
+    def convert_to_record(self, value, record):
+        if crypto.is_encrypted(value):
+            value = crypto.decrypt(record.env, value)
+        return super().convert_to_record(value, record)
 
 
 class IrAttachment(models.Model):
@@ -23,6 +56,8 @@ class IrAttachment(models.Model):
     create and at every change of ``res_model``/``res_id``."""
 
     _inherit = "ir.attachment"
+
+    name = DocumentName("Name", required=True)
 
     @api.model
     @tools.ormcache()
@@ -158,8 +193,26 @@ class IrAttachment(models.Model):
                 continue
             old_fname = attachment.store_fname
             attachment.write({"raw": stored, "index_content": False})
+            attachment._ondermijning_seal_name()
             if old_fname and old_fname != attachment.store_fname:
                 self._ondermijning_remove_files([old_fname])
+
+    def _ondermijning_seal_name(self):
+        """Store the name encrypted under the current key (a document that
+        came to belong to a case, or a key rotation)."""
+        self.flush_recordset(["name"])
+        self.env.cr.execute("SELECT name FROM ir_attachment WHERE id = %s", [self.id])
+        stored = self.env.cr.fetchone()[0] or ""
+        plain = (
+            crypto.decrypt(self.env, stored) if crypto.is_encrypted(stored) else stored
+        )
+        current = f"{crypto.PREFIX}{crypto.current_key_id(self.env)}:"
+        if plain and not stored.startswith(current):
+            self.env.cr.execute(
+                "UPDATE ir_attachment SET name = %s WHERE id = %s",
+                [crypto.encrypt(self.env, plain), self.id],
+            )
+            self.invalidate_recordset(["name"])
 
     def _set_attachment_data(self, asbytes):
         owners = self._ondermijning_owners()
@@ -267,6 +320,7 @@ class IrAttachment(models.Model):
                 if stored and not stored.startswith(current):
                     attachment.raw = attachment.raw
                     done += 1
+                attachment._ondermijning_seal_name()
             self.env.invalidate_all()
             if not modules.module.current_test:
                 # a batched job: each batch is kept when the next fails

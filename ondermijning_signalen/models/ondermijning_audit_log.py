@@ -131,6 +131,13 @@ class OndermijningAuditLog(models.Model):
             model = self.env[field.comodel_name] if field.relational else None
         return " › ".join(names)
 
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # the lines of this transaction's calls so far are part of the log
+        if "ondermijning.audit" in self.env.cr.precommit.data:
+            self._flush_log()
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
     # ------------------------------------------------------------------
     # Writing the log: one line per call
     # ------------------------------------------------------------------
@@ -193,7 +200,7 @@ class OndermijningAuditLog(models.Model):
         buffer = self.env.cr.precommit.data.pop("ondermijning.audit", None)
         if not buffer:
             return
-        origin = self._origin()
+        origin = self._request_origin()
         lines = []
         # what a rolled-back savepoint made is not there any more
         users = self.env["res.users"].sudo().browse({key[0] for key in buffer}).exists()
@@ -232,7 +239,7 @@ class OndermijningAuditLog(models.Model):
             self.sudo().create(lines)
 
     @api.model
-    def _origin(self):
+    def _request_origin(self):
         """The door a call came through, for the oorsprong of the line."""
         if not request:
             return self.env._("server")
@@ -254,7 +261,7 @@ class OndermijningAuditLog(models.Model):
                 "references": record.sudo().display_name,
                 "company_id": record.sudo().company_id.id,
                 "reason": reason,
-                "origin": self._origin(),
+                "origin": self._request_origin(),
             }
         )
 

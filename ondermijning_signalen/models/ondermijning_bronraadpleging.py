@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.crypto import EncryptedText
+from ..tools.crypto import EncryptedChar, EncryptedText
 
 
 class OndermijningBronraadpleging(models.Model):
@@ -26,7 +26,7 @@ class OndermijningBronraadpleging(models.Model):
     )
     bron_id = fields.Many2one("ondermijning.bron", string="Source", required=True)
     # The privacyfunctionaris' decision
-    legal_ground = fields.Char(required=True)
+    legal_ground = EncryptedChar(required=True)
     approved_by_id = fields.Many2one(
         "res.users",
         string="Approved by",

@@ -98,6 +98,16 @@ class OndermijningNotitie(models.Model):
                     note.sudo().author_id
                 )
 
+    def _ondermijning_content_forbidden(self, operation="read"):
+        """A note's documents are read with the note; only its author adds
+        them (with the note), nobody changes them afterwards."""
+        forbidden = super()._ondermijning_content_forbidden("read")
+        if operation == "read" or self.env.su:
+            return forbidden
+        return forbidden | self.sudo().filtered(
+            lambda note: note.author_id != self.env.user
+        ).with_env(self.env)
+
     def _parent(self):
         self.ensure_one()
         for name in PARENT_FIELDS:

@@ -219,7 +219,9 @@ class OndermijningSignaal(models.Model):
                 "ondermijning.bronraadpleging",
                 "ondermijning.subject",
             ):
-                env[model].search([("signaal_id", "in", ids)]).unlink()
+                records = env[model].search([("signaal_id", "in", ids)])
+                env["ondermijning.audit.log"]._forget_records(model, records.ids)
+                records.unlink()
             env["ondermijning.audit.log"]._forget_records(self._name, ids)
             signals._retention_destroy_messages()
             signals.unlink()

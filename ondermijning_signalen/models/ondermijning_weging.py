@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
-from ..tools.crypto import EncryptedText
+from ..tools.crypto import EncryptedChar, EncryptedText
 from .ondermijning_weging_uitkomst import WEGING_TYPES
 
 # The step a signal must be in for each weging, and the role that records it.
@@ -110,7 +110,7 @@ class OndermijningWeging(models.Model):
     is_recent = fields.Boolean(string="Recent")
     is_trend = fields.Boolean(string="Part of a trend or phenomenon")
     # Outcomes that end or route the signal
-    referred_to = fields.Char(help="Instantie or gemeente the signal is referred to.")
+    referred_to = EncryptedChar(help="Instantie or gemeente the signal is referred to.")
     afdeling_id = fields.Many2one(
         "ondermijning.afdeling", string="Department", check_company=True
     )
@@ -154,7 +154,7 @@ class OndermijningWeging(models.Model):
 
     def write(self, vals):  # pylint: disable=method-required-super
         """Wegingen are a record of decisions: never rewritten."""
-        raise UserError(
+        raise AccessError(
             self.env._(
                 "A weging cannot be changed once recorded; record a new weging instead."
             )

@@ -6,3 +6,5 @@ from . import test_retention
 from . import test_install
 from . import test_performance
 from . import test_access_matrix
+from . import test_mechanisms
+from . import test_doors

@@ -201,10 +201,12 @@ class TestAccess(OndermijningCase):
                 with self.assertRaises(AccessError):
                     note.with_user(self.users[role]).read(["body"])
 
-    def test_attachments_follow_the_signal(self):
+    def test_attachments_only_for_the_handlers(self):
+        """A case's documents are its content: its handlers read them, a
+        partner who sees the signal on an agenda does not."""
         for role, readable in (
             ("medewerker", True),
-            ("overleg", True),
+            ("overleg", False),
             ("afdeling", False),
             ("melder", False),
             ("beheerder", False),
@@ -243,11 +245,11 @@ class TestAccess(OndermijningCase):
             self.visible("overleg", "ondermijning.overleg", self.overleg), self.overleg
         )
         other = self.env["ondermijning.overleg"].create(
-            {"name": "Intern", "company_id": self.gemeente.id}
+            {"overleg_type": "casusoverleg", "company_id": self.gemeente.id}
         )
         self.assertFalse(self.visible("overleg", "ondermijning.overleg", other))
         with self.assertRaises(AccessError):
-            self.overleg.with_user(self.users["overleg"]).write({"name": "x"})
+            self.overleg.with_user(self.users["overleg"]).write({"duration": 2.0})
         for role in ("afdeling", *NO_CASE_ROLES):
             with self.assertRaises(AccessError):
                 self.visible(role, "ondermijning.overleg", self.overleg)
@@ -276,7 +278,9 @@ class TestAccess(OndermijningCase):
                 self.visible(role, "ondermijning.weging", weging)
 
     def test_audit_log_for_the_privacyfunctionaris_only(self):
-        self.on_agenda.with_user(self.users["overleg"]).web_read({"name": {}})
+        self.on_agenda.with_user(self.users["overleg"]).web_read(
+            {"name": {}, "description": {}}
+        )
         log = (
             self.env["ondermijning.audit.log"]
             .with_user(self.users["privacy"])

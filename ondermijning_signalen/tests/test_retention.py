@@ -376,11 +376,8 @@ class TestRetention(OndermijningCase):
         self.env.flush_all()
         self.cr.precommit.run()
         signal.with_context(tracking_disable=False).sudo().user_id = self.users["team"]
-        note = (
-            self.env["ondermijning.notitie"]
-            .with_user(self.users["medewerker"])
-            .create({"signaal_id": signal.id, "body": "Interne notitie"})
-        )
+        # a note with a document, uploaded the way the form does it (before
+        # the note is saved)
         note_document = (
             self.env["ir.attachment"]
             .with_user(self.users["medewerker"])
@@ -389,12 +386,26 @@ class TestRetention(OndermijningCase):
                     "name": "notitie.txt",
                     "raw": b"bijlage bij de notitie",
                     "res_model": "ondermijning.notitie",
-                    "res_id": note.id,
+                    "res_id": 0,
                 }
             )
         )
+        note = (
+            self.env["ondermijning.notitie"]
+            .with_user(self.users["medewerker"])
+            .create(
+                {
+                    "signaal_id": signal.id,
+                    "body": "Interne notitie",
+                    "attachment_ids": [Command.set(note_document.ids)],
+                }
+            )
+        )
+        self.assertEqual(note_document.sudo().res_id, note.id)
         message = signal.sudo().message_post(
-            body="Gebeurtenis", message_type="notification", subtype_xmlid="mail.mt_note"
+            body="Gebeurtenis",
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
         )
         attachment = (
             self.env["ir.attachment"]
@@ -782,7 +793,9 @@ class TestRetention(OndermijningCase):
             }
         )
         signal.message_post(
-            body="Gebeurtenis", message_type="notification", subtype_xmlid="mail.mt_note"
+            body="Gebeurtenis",
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
         )
         Signal = self.env[SIGNAAL]
         self.assertFalse(signal.is_sealed, "sealed by the nightly run, not at once")
@@ -833,7 +846,10 @@ class TestRetention(OndermijningCase):
                     self.assertEqual(values["name"], signal.name)
                     self.assertFalse(values["description"])
             attempts = {
-                "export": (AccessError, lambda: as_privacy.export_data(["subject_ids/name"])),
+                "export": (
+                    AccessError,
+                    lambda: as_privacy.export_data(["subject_ids/name"]),
+                ),
                 "document": (
                     AccessError,
                     lambda: attachment.with_user(privacy).read(["raw"]),

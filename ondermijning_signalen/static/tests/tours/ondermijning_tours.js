@@ -72,8 +72,8 @@ tours.add("ondermijning_melder_tour", {
             content: "It has a reference",
         },
         {
-            trigger: ".o_form_view:not(:has(.o_field_widget[name=description])):not(:contains('afgeplakt'))",
-            content: "The content is not shown back",
+            trigger: ".o_form_view .o_field_widget[name=description]:contains('afgeplakt'):not(:has(textarea))",
+            content: "The melder reads back what they wrote, read-only",
         },
         {
             trigger: ".o_breadcrumb",
@@ -193,7 +193,7 @@ tours.add("ondermijning_privacy_no_hit_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=raadpleging_ids] .o_data_row td[name=approved_by_id]:contains('test_privacy')",
+            trigger: ".o_form_view:has(.o_form_status_indicator_buttons.invisible) .o_field_widget[name=raadpleging_ids] .o_data_row td[name=approved_by_id]:contains('test_privacy')",
             content: "Saved: the approval names the privacyfunctionaris",
         },
         {

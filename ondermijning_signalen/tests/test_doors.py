@@ -1,0 +1,654 @@
+"""The doors Odoo opens around the product, tried as an attacker with a
+valid login would: XML-RPC, JSON-RPC (/web/dataset/call_kw), the /mail
+routes, /web/content; context keys and domains on hidden fields."""
+
+import xmlrpc.client
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.http import Request
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException, get_db_name
+from odoo.tools import mute_logger
+
+from ..tools import crypto
+from .common import OndermijningCase
+
+SIGNAAL = "ondermijning.signaal"
+
+
+class RpcCase(HttpCase, OndermijningCase):
+    """Calls as a role over JSON-RPC (the web client's door, with a session)
+    and XML-RPC (the external API, with the password)."""
+
+    def call(self, role, model, method, *args, **kwargs):
+        self.authenticate(f"test_{role}", f"test_{role}")
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def refused(self, role, model, method, *args, **kwargs):
+        """The call fails with an error (which error is returned)."""
+        with (
+            mute_logger("odoo.http"),
+            self.assertRaises(JsonRpcException) as caught,
+        ):
+            self.call(role, model, method, *args, **kwargs)
+        return caught.exception
+
+    def xmlrpc(self, role, model, method, *args, **kwargs):
+        login = f"test_{role}"
+        uid = self.xmlrpc_common.authenticate(get_db_name(), login, login, {})
+        return self.xmlrpc_object.execute_kw(
+            get_db_name(), uid, login, model, method, list(args), kwargs
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDoors(RpcCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agenda = cls.new_signal_as_su(
+            description="Geheime beschrijving",
+            subject_ids=[Command.create({"kind": "persoon", "name": "Jan Verdacht"})],
+        )
+        cls.overleg = cls.env["ondermijning.overleg"].create(
+            {
+                "company_id": cls.gemeente.id,
+                "user_ids": [Command.set(cls.users["overleg"].ids)],
+                "signaal_ids": [Command.set(cls.agenda.ids)],
+            }
+        )
+
+    @classmethod
+    def new_signal_as_su(cls, **vals):
+        return cls.env[SIGNAAL].create(
+            dict(
+                {
+                    "categorie_id": cls.categorie.id,
+                    "company_id": cls.gemeente.id,
+                    "user_id": cls.users["medewerker"].id,
+                },
+                **vals,
+            )
+        )
+
+    # -- 1. two-factor authentication over RPC ------------------------------------
+    def test_password_logins_over_rpc_refused_when_2fa_required(self):
+        db = get_db_name()
+        login = "test_medewerker"
+        uid = self.users["medewerker"].id
+        # without 2FA, the password works over RPC
+        self.assertEqual(self.xmlrpc_common.authenticate(db, login, login, {}), uid)
+        self.gemeente.ondermijning_require_2fa = True
+        self.env.flush_all()
+        self.assertFalse(self.xmlrpc_common.authenticate(db, login, login, {}))
+        self.assertFalse(
+            self.make_jsonrpc_request(
+                "/jsonrpc",
+                {"service": "common", "method": "login", "args": [db, login, login]},
+            )
+        )
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "API key"):
+            self.xmlrpc_object.execute_kw(
+                db,
+                uid,
+                login,
+                SIGNAAL,
+                "search_read",
+                [[]],
+                {"fields": ["description"]},
+            )
+        # an API key (made after a login with the second factor) is the way
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.users["medewerker"])
+            ._generate(None, "Koppeling", fields.Datetime.now().replace(year=2100))
+        )
+        self.assertEqual(self.xmlrpc_common.authenticate(db, login, key, {}), uid)
+        rows = self.xmlrpc_object.execute_kw(
+            db,
+            uid,
+            key,
+            SIGNAAL,
+            "search_read",
+            [[("id", "=", self.agenda.id)]],
+            {"fields": ["name"]},
+        )
+        self.assertEqual(rows[0]["name"], self.agenda.name)
+        # a role without case content keeps its password login
+        melder = self.users["melder"]
+        self.assertEqual(
+            self.xmlrpc_common.authenticate(db, melder.login, melder.login, {}),
+            melder.id,
+        )
+
+    # -- 6. login throttling ---------------------------------------------------------
+    def test_failed_logins_throttled_per_login_not_for_others(self):
+        db = get_db_name()
+        with mute_logger("odoo.addons.base.models.res_users"):
+            for _attempt in range(6):
+                self.assertFalse(
+                    self.xmlrpc_common.authenticate(db, "test_team", "wrong", {})
+                )
+            # the right password does not help now
+            self.assertFalse(
+                self.xmlrpc_common.authenticate(db, "test_team", "test_team", {})
+            )
+            # another user behind the same address logs in, and that does
+            # not lift the throttle of the first
+            self.assertTrue(
+                self.xmlrpc_common.authenticate(db, "test_privacy", "test_privacy", {})
+            )
+            self.assertFalse(
+                self.xmlrpc_common.authenticate(db, "test_team", "test_team", {})
+            )
+            # guessing through execute_kw counts too, and is refused as well
+            uid = self.users["afdeling"].id
+            for _attempt in range(6):
+                with self.assertRaises(xmlrpc.client.Fault):
+                    self.xmlrpc_object.execute_kw(
+                        db, uid, "wrong", "res.partner", "search", [[]], {}
+                    )
+            with self.assertRaises(xmlrpc.client.Fault):
+                self.xmlrpc_object.execute_kw(
+                    db, uid, "test_afdeling", "res.partner", "search", [[]], {}
+                )
+        rows = self.env["ondermijning.login.attempt"].sudo().search([])
+        self.assertFalse(
+            [row for row in rows if "test_team" in row.key or "127.0.0.1" in row.key],
+            "logins and addresses are kept as keyed hashes only",
+        )
+
+    def test_many_logins_from_one_address_do_not_lock_out_known_users(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "ondermijning.login_address_failures", 3
+        )
+        db = get_db_name()
+        self.assertTrue(
+            self.xmlrpc_common.authenticate(db, "test_privacy", "test_privacy", {})
+        )
+        with mute_logger("odoo.addons.base.models.res_users"):
+            for login in ("nobody1", "nobody2", "nobody3", "nobody4"):
+                self.assertFalse(self.xmlrpc_common.authenticate(db, login, "x", {}))
+            # a login never seen from this address is held up now...
+            self.assertFalse(
+                self.xmlrpc_common.authenticate(db, "test_team", "test_team", {})
+            )
+        # ...but a user who logged in from here before is not
+        self.assertTrue(
+            self.xmlrpc_common.authenticate(db, "test_privacy", "test_privacy", {})
+        )
+
+    # -- 2. the melder is outside the case ------------------------------------------
+    def test_melder_is_never_inside_the_signal(self):
+        melding_id = self.call(
+            "melder",
+            "ondermijning.melding",
+            "create",
+            {"categorie_id": self.categorie.id, "description": "Contant geld"},
+        )
+        signal = self.env["ondermijning.melding"].browse(melding_id).signaal_id
+        melder = self.users["melder"]
+        self.assertNotIn(melder.partner_id, signal.message_partner_ids)
+        # the team writes a note and the server posts an event
+        self.env["ondermijning.notitie"].with_user(self.users["medewerker"]).create(
+            {"signaal_id": signal.id, "body": "verdachte Jan is bekend bij politie"}
+        )
+        signal.with_user(self.users["medewerker"]).write(
+            {"user_id": self.users["team"].id}
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        for model, domain in (
+            ("mail.message", [("model", "=", SIGNAAL), ("res_id", "=", signal.id)]),
+            ("mail.message", [("body", "ilike", "verdachte")]),
+            ("mail.followers", [("res_model", "=", SIGNAAL)]),
+            ("ondermijning.notitie", [("signaal_id", "=", signal.id)]),
+        ):
+            with self.subTest(model=model, domain=domain):
+                self.assertFalse(
+                    self.call("melder", model, "search_read", domain, ["id"])
+                )
+        inbox = self.call(
+            "melder",
+            "mail.message",
+            "search_read",
+            [("needaction", "=", True)],
+            ["model", "body"],
+        )
+        self.assertFalse([m for m in inbox if m["model"] == SIGNAAL])
+        for args, kwargs in (
+            (
+                [[signal.id]],
+                {
+                    "body": "x",
+                    "partner_ids": self.users["medewerker"].partner_id.ids,
+                    "message_type": "comment",
+                },
+            ),
+        ):
+            self.refused("melder", SIGNAAL, "message_post", *args, **kwargs)
+        self.refused("melder", SIGNAAL, "read", [signal.id], ["message_follower_ids"])
+        # he adds to his report: it reaches the handlers, encrypted
+        wizard = self.call(
+            "melder",
+            "ondermijning.melding.aanvulling",
+            "create",
+            {"melding_id": melding_id, "text": "Ook een witte bus"},
+        )
+        self.call(
+            "melder", "ondermijning.melding.aanvulling", "action_confirm", [wizard]
+        )
+        note = self.env["ondermijning.notitie"].search(
+            [("signaal_id", "=", signal.id), ("kind", "=", "van_melder")]
+        )
+        self.assertEqual(note.body, "Ook een witte bus")
+        self.refused(
+            "melder", "ondermijning.melding", "message_post", [melding_id], body="x"
+        )
+
+    # -- 3. chatter uploads by every route are encrypted ------------------------------
+    def test_pending_chatter_upload_is_encrypted_at_once(self):
+        self.authenticate("test_medewerker", "test_medewerker")
+        response = self.url_open(
+            "/mail/attachment/upload",
+            data={
+                "thread_id": self.agenda.id,
+                "thread_model": SIGNAAL,
+                "is_pending": "true",
+                "csrf_token": Request.csrf_token(self),
+            },
+            files={"ufile": ("verslag_jan.txt", b"PLATTE TEKST Jan", "text/plain")},
+        )
+        response.raise_for_status()
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", SIGNAAL), ("res_id", "=", self.agenda.id)]
+        )
+        self.assertEqual(len(attachment), 1, "linked to the case, not pending")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT name, index_content, store_fname FROM ir_attachment WHERE id = %s",
+            [attachment.id],
+        )
+        name, index_content, store_fname = self.env.cr.fetchone()
+        self.assertTrue(crypto.is_encrypted(name), "the file name is encrypted")
+        self.assertFalse(index_content)
+        with open(attachment._full_path(store_fname), "rb") as stored:
+            self.assertTrue(crypto.is_encrypted_bytes(stored.read()))
+        self.assertEqual(attachment.name, "verslag_jan.txt")
+        self.assertEqual(attachment.raw, b"PLATTE TEKST Jan")
+
+    # -- 4/5. followers, activities, names --------------------------------------------
+    def test_followers_activities_and_names_only_for_officials(self):
+        self.agenda.message_subscribe(
+            partner_ids=self.users["medewerker"].partner_id.ids
+        )
+        self.agenda.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.users["medewerker"].id
+        )
+        self.env.flush_all()
+        for role in ("melder", "overleg", "afdeling", "beheerder", "analist"):
+            with self.subTest(role=role):
+                followers = self.call(
+                    role, "mail.followers", "search_read", [], ["res_model"]
+                )
+                self.assertFalse(
+                    [f for f in followers if f["res_model"].startswith("ondermijning.")]
+                )
+                activities = self.call(
+                    role, "mail.activity", "search_read", [], ["res_model"]
+                )
+                self.assertFalse([a for a in activities if a["res_model"] == SIGNAAL])
+        # the partner reads the agenda signal, never the people around it
+        for fname in (
+            "create_uid",
+            "write_uid",
+            "message_partner_ids",
+            "message_follower_ids",
+            "activity_user_id",
+            "activity_ids",
+            "user_id",
+            "melder_user_id",
+        ):
+            with self.subTest(field=fname):
+                self.refused("overleg", SIGNAAL, "read", [self.agenda.id], [fname])
+        self.refused(
+            "overleg", "ondermijning.overleg", "read", [self.overleg.id], ["user_ids"]
+        )
+        users = self.call("overleg", "res.users", "search_read", [], ["name", "login"])
+        self.assertEqual([u["id"] for u in users], self.users["overleg"].ids)
+        staff = self.env.ref("ondermijning_signalen.group_medewerker")
+        [group] = self.call("overleg", "res.groups", "read", [staff.id], ["users"])
+        self.assertFalse(group["users"])
+        partners = self.call("overleg", "res.partner", "search_read", [], ["name"])
+        self.assertNotIn(
+            self.users["medewerker"].partner_id.id, [p["id"] for p in partners]
+        )
+        [values] = self.call(
+            "overleg", SIGNAAL, "read", [self.agenda.id], ["handler_display"]
+        )
+        self.assertEqual(
+            values["handler_display"], self.gemeente.ondermijning_team_name
+        )
+
+    def test_searching_hidden_fields_is_refused(self):
+        self.agenda.sudo().message_post(body="informant Klaas", message_type="comment")
+        for domain in (
+            [("message_ids.body", "ilike", "informant Klaas")],
+            [("weging_ids", "!=", False)],
+            [("melder_user_id", "=", self.users["melder"].id)],
+            [("create_uid.name", "ilike", "test")],
+            [("activity_user_id", "=", self.users["medewerker"].id)],
+        ):
+            with self.subTest(domain=domain):
+                self.refused("overleg", SIGNAAL, "search", domain)
+
+    # -- 7. company walls -----------------------------------------------------------
+    def test_audit_log_and_categories_stay_in_their_gemeente(self):
+        other_privacy = self.env["res.users"].create(
+            {
+                "name": "Privacy Almelo",
+                "login": "test_privacy_almelo",
+                "password": "test_privacy_almelo",
+                "company_id": self.gemeente2.id,
+                "company_ids": [Command.set(self.gemeente2.ids)],
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("ondermijning_signalen.group_privacy").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self.agenda.with_user(self.users["medewerker"]).read(["description"])
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        own = self.call("privacy", "ondermijning.audit.log", "search_read", [], ["id"])
+        self.assertTrue(own)
+        self.authenticate(other_privacy.login, other_privacy.login)
+        foreign = self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": "ondermijning.audit.log",
+                "method": "search_read",
+                "args": [[("id", "in", [line["id"] for line in own])], ["id"]],
+                "kwargs": {},
+            },
+        )
+        self.assertFalse(foreign)
+        own_category = self.env["ondermijning.categorie"].create(
+            {"name": "Eigen prioriteit Hengelo", "company_id": self.gemeente.id}
+        )
+        self.assertFalse(
+            self.env["ondermijning.categorie"]
+            .with_user(other_privacy)
+            .search([("id", "=", own_category.id)])
+        )
+        self.assertTrue(
+            self.call(
+                "medewerker",
+                "ondermijning.categorie",
+                "search",
+                [("id", "=", own_category.id)],
+            )
+        )
+        with self.assertRaises(UserError):  # check_company: another gemeente's
+            self.env[SIGNAAL].with_user(self.medewerker2).create(
+                {
+                    "categorie_id": own_category.id,
+                    "company_id": self.gemeente2.id,
+                }
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestSealAuditProcess(RpcCase):
+    """Issue 12: the seal, the audit, the process fields and bad input, at
+    every door."""
+
+    def sealed_signal(self):
+        """A signal that ended 'niet in behandeling' the normal way and was
+        sealed by the retention job the next night."""
+        signal = self.new_signal(melder_user_id=self.users["melder"].id)
+        signal.sudo().message_subscribe(
+            partner_ids=self.users["medewerker"].partner_id.ids
+        )
+        signal.sudo().message_post(body="Gebeurtenis", message_type="notification")
+        self.weeg(signal, "w1", "geen_ondermijning", indicator_ids=[])
+        tomorrow = fields.Date.today() + timedelta(days=1)
+        self.env["ondermijning.bewaartermijn"]._seal_ended_signals(tomorrow)
+        self.assertTrue(signal.is_sealed)
+        return signal
+
+    def audit_lines(self, role, action="read"):
+        return (
+            self.env["ondermijning.audit.log"]
+            .sudo()
+            .search_count(
+                [("user_id", "=", self.users[role].id), ("action", "=", action)]
+            )
+        )
+
+    # -- the seal -------------------------------------------------------------------
+    def test_a_sealed_signal_shows_only_what_the_protocol_allows(self):
+        signal = self.sealed_signal()
+        other = self.new_signal(melder_user_id=self.users["melder"].id)
+        [values] = self.call(
+            "privacy",
+            SIGNAAL,
+            "read",
+            [signal.id],
+            ["name", "mma_number", "create_uid", "description", "melder_user_id"],
+        )
+        self.assertEqual(values["name"], signal.name)
+        for fname in ("mma_number", "create_uid", "description", "melder_user_id"):
+            self.assertFalse(values[fname], fname)
+        # lists and boards show it, and never fail on it
+        rows = self.call(
+            "privacy",
+            SIGNAAL,
+            "web_search_read",
+            [("id", "in", (signal | other).ids)],
+            {"name": {}, "categorie_id": {"fields": {"display_name": {}}}},
+        )["records"]
+        self.assertEqual({row["id"] for row in rows}, {signal.id, other.id})
+        # groupings, aggregates and conditions on hidden fields leave it out
+        groups = self.call(
+            "privacy",
+            SIGNAAL,
+            "read_group",
+            [("id", "in", (signal | other).ids)],
+            ["melder_user_id"],
+            ["melder_user_id"],
+        )
+        self.assertEqual(sum(g["melder_user_id_count"] for g in groups), 1)
+        [aggregate] = self.call(
+            "privacy",
+            SIGNAAL,
+            "read_group",
+            [("id", "=", signal.id)],
+            ["mma_number:array_agg"],
+            [],
+        )
+        self.assertFalse(aggregate["__count"])
+        self.assertEqual(
+            self.call(
+                "privacy",
+                SIGNAAL,
+                "search",
+                [("melder_user_id", "=", self.users["melder"].id)],
+            ),
+            other.ids,
+        )
+        # what hangs from it: closed, also to a handler who followed it
+        for role in ("privacy", "medewerker"):
+            with self.subTest(role=role):
+                self.assertFalse(
+                    self.call(
+                        role,
+                        "mail.message",
+                        "search_read",
+                        [("model", "=", SIGNAAL), ("res_id", "=", signal.id)],
+                        ["body"],
+                    )
+                )
+                self.assertFalse(
+                    self.call(
+                        role,
+                        "mail.followers",
+                        "search_read",
+                        [("res_model", "=", SIGNAAL), ("res_id", "=", signal.id)],
+                        ["partner_id"],
+                    )
+                )
+                self.refused(role, SIGNAAL, "message_post", [signal.id], body="x")
+        self.assertFalse(signal.message_follower_ids, "nobody follows a sealed signal")
+        self.refused("privacy", SIGNAAL, "export_data", [signal.id], ["description"])
+
+    def test_the_unseal_wizard_tells_nothing_about_other_ids(self):
+        signal = self.sealed_signal()
+        elsewhere = self.env[SIGNAAL].create(
+            {"categorie_id": self.categorie.id, "company_id": self.gemeente2.id}
+        )
+        missing = elsewhere.id + 1000
+        answers = set()
+        for target in (elsewhere.id, missing):
+            error = self.refused(
+                "privacy",
+                "ondermijning.unseal.wizard",
+                "create",
+                {"signaal_id": target, "reason": "Inzageverzoek"},
+            )
+            answers.add(str(error.args[0]).split("\n")[0])
+        self.assertEqual(len(answers), 1, answers)
+        self.assertNotIn(elsewhere.name, answers.pop())
+        wizard = self.call(
+            "privacy",
+            "ondermijning.unseal.wizard",
+            "create",
+            {"signaal_id": signal.id, "reason": "Inzageverzoek betrokkene"},
+        )
+        self.call("privacy", "ondermijning.unseal.wizard", "action_confirm", [wizard])
+        [values] = self.call("privacy", SIGNAAL, "read", [signal.id], ["description"])
+        self.assertIn("Hennep", values["description"])
+
+    # -- the audit --------------------------------------------------------------
+    def test_every_read_path_writes_one_line_per_call(self):
+        signal = self.new_signal()
+        calls = {
+            "read": (("read", [signal.id], ["description"]), {}),
+            "search_read": (
+                ("search_read", [("id", "=", signal.id)], ["description"]),
+                {},
+            ),
+            "web_read": (("web_read", [signal.id], {"description": {}}), {}),
+            "web_search_read": (
+                ("web_search_read", [("id", "=", signal.id)], {"description": {}}),
+                {},
+            ),
+            "no_audit context key": (
+                ("read", [signal.id], ["description"]),
+                {"context": {"ondermijning_no_audit": True}},
+            ),
+        }
+        for name, (args, kwargs) in calls.items():
+            with self.subTest(path=name):
+                before = self.audit_lines("medewerker")
+                self.call("medewerker", SIGNAAL, *args, **kwargs)
+                self.assertEqual(self.audit_lines("medewerker") - before, 1)
+        # a read without content (the board) writes nothing
+        before = self.audit_lines("medewerker")
+        self.call("medewerker", SIGNAAL, "read", [signal.id], ["name", "stage_id"])
+        self.assertEqual(self.audit_lines("medewerker"), before)
+        line = (
+            self.env["ondermijning.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.users["medewerker"].id),
+                    ("action", "=", "read"),
+                ],
+                limit=1,
+            )
+        )
+        self.assertEqual(line.references, signal.name)
+        self.assertIn("/web/dataset/call_kw", line.origin)
+        self.assertNotIn("Hennep", line.field_names + line.field_labels)
+        # an export is one line for all it covered
+        signals = signal | self.new_signal() | self.new_signal()
+        before = self.audit_lines("medewerker", "export")
+        self.call("medewerker", SIGNAAL, "export_data", signals.ids, ["description"])
+        self.assertEqual(self.audit_lines("medewerker", "export") - before, 1)
+        export = (
+            self.env["ondermijning.audit.log"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.users["medewerker"].id),
+                    ("action", "=", "export"),
+                ],
+                limit=1,
+            )
+        )
+        self.assertEqual(export.record_count, 3)
+
+    # -- process fields ---------------------------------------------------------
+    def test_process_fields_only_through_the_stappenplan(self):
+        signal = self.new_signal()
+        for vals in (
+            {"end_state": "niet_in_behandeling"},
+            {"date_end": "2000-01-01 00:00:00"},
+            {"date_destroy": "2000-01-01"},
+            {"legal_hold": True},
+            {"is_sealed": False},
+            {"name": "<img src=x onerror=alert(1)>"},
+            {"date_stap2": "2020-01-01 00:00:00"},
+        ):
+            with self.subTest(vals=vals):
+                self.refused("medewerker", SIGNAAL, "write", [signal.id], vals)
+        self.refused(
+            "medewerker",
+            SIGNAAL,
+            "create",
+            {"categorie_id": self.categorie.id, "end_state": "doorverwezen"},
+        )
+        # a hold placed by the privacyfunctionaris is not lifted by a write
+        signal.with_user(self.users["privacy"])._place_legal_hold("Procedure")
+        self.refused("medewerker", SIGNAAL, "write", [signal.id], {"legal_hold": False})
+        self.assertTrue(signal.legal_hold)
+        # a card dragged back does not go back
+        self.through_stap1(signal)
+        self.refused(
+            "medewerker",
+            SIGNAAL,
+            "write",
+            [signal.id],
+            {"stage_id": self.stage["stap1"].id},
+        )
+        self.assertEqual(signal.stage_code, "stap2")
+
+    # -- bad input --------------------------------------------------------------
+    def test_bad_input_gets_a_clear_error_and_is_not_stored(self):
+        base = {"categorie_id": self.categorie.id}
+        count = self.env[SIGNAAL].search_count([])
+        for vals, message in (
+            ({"date_received": "0001-01-01 00:00:00"}, "plausible"),
+            ({"date_received": "9999-12-31 00:00:00"}, "plausible"),
+            ({"date_received": "1990-01-01 00:00:00"}, "between"),
+            ({"date_deadline": "1000-01-01"}, "plausible"),
+            ({"description": "x" * 100001}, "too long"),
+            ({"mma_number": "M" * 100000}, "too long"),
+            ({"mma_number": "MMA\x00-1"}, "control characters"),
+        ):
+            with self.subTest(vals=list(vals)):
+                error = self.refused(
+                    "medewerker", SIGNAAL, "create", dict(base, **vals)
+                )
+                self.assertIn(message, str(error.args[0]))
+        self.assertEqual(self.env[SIGNAAL].search_count([]), count)
