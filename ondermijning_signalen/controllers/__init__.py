@@ -1,1 +1,2 @@
 from . import mail_attachment
+from . import rpc

@@ -25,6 +25,45 @@ class MailFollowers(models.Model):
         return visible
 
     @api.model
+    def _insert_followers(
+        self,
+        res_model,
+        res_ids,
+        partner_ids,
+        subtypes=None,
+        customer_ids=None,
+        check_existing=True,
+        existing_policy="skip",
+    ):
+        """Only someone who may see a case record's content follows it (by
+        whatever path: creation, assignment, mention, subscription): anyone
+        else (a melder, a partner, a department) would get its events in
+        their inbox."""
+        governed = self.env["ir.attachment"]._ondermijning_encrypted_models()
+        if res_model in governed and partner_ids:
+            records = self.env[res_model].sudo().browse(res_ids)
+            allowed = [
+                partner.id
+                for partner in self.env["res.partner"].sudo().browse(partner_ids)
+                if any(
+                    not records.with_user(user)._ondermijning_content_forbidden("read")
+                    for user in partner.user_ids
+                )
+            ]
+            partner_ids = allowed
+            if subtypes:
+                subtypes = {pid: ids for pid, ids in subtypes.items() if pid in allowed}
+        return super()._insert_followers(
+            res_model,
+            res_ids,
+            partner_ids,
+            subtypes=subtypes,
+            customer_ids=customer_ids,
+            check_existing=check_existing,
+            existing_policy=existing_policy,
+        )
+
+    @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         if not self.env.su:
             domain = expression.AND([domain or [], self._ondermijning_visible_domain()])

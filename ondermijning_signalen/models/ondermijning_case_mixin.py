@@ -44,7 +44,8 @@ class OndermijningCaseMixin(models.AbstractModel):
         the field says otherwise."""
         super()._setup_fields()
         for name, field in self._fields.items():
-            if field.groups:
+            # mail.thread opens its fields to every employee: narrow those
+            if field.groups not in (None, "base.group_user"):
                 continue
             if name in ("create_uid", "write_uid") or (
                 field.relational and field.comodel_name in PERSON_MODELS
@@ -80,22 +81,6 @@ class OndermijningCaseMixin(models.AbstractModel):
                 self.env._("Messages of %s cannot be changed.", self._description)
             )
         return super()._message_update_content(message, *args, **kwargs)
-
-    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
-        """Only handling staff follow a case: anybody else (a melder, a
-        partner, a department) would receive its events in their inbox."""
-        if partner_ids:
-            companies = self.sudo().mapped("company_id")
-            staff = (
-                self.env.ref(STAFF_GROUP)
-                .sudo()
-                .users.filtered(lambda user: companies <= user.company_ids)
-                .partner_id
-            )
-            partner_ids = [pid for pid in partner_ids if pid in staff.ids]
-        return super()._message_subscribe(
-            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
-        )
 
     def action_write_note(self):
         """Open a new note on this case (encrypted; for its handlers)."""

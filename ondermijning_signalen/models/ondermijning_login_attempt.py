@@ -1,3 +1,5 @@
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import hmac
@@ -20,6 +22,22 @@ DEFAULT_LIMITS = {
 # How long a success from an address keeps that login clear of the
 # address-wide limit, and how long rows are kept at all.
 KNOWN_DAYS = 30
+# The client's address while Odoo serves XML-RPC/JSON-RPC (which hides the
+# request from the code it calls); set by the RPC controller.
+_CLIENT_ADDRESS = contextvars.ContextVar("ondermijning_client_address", default=None)
+
+
+@contextlib.contextmanager
+def client_address(address):
+    token = _CLIENT_ADDRESS.set(address)
+    try:
+        yield
+    finally:
+        _CLIENT_ADDRESS.reset(token)
+
+
+def current_client_address():
+    return _CLIENT_ADDRESS.get()
 
 
 class OndermijningLoginAttempt(models.Model):
@@ -29,6 +47,7 @@ class OndermijningLoginAttempt(models.Model):
     login rolls back its own transaction."""
 
     _name = "ondermijning.login.attempt"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Login attempt"
     _log_access = False
     _order = "id desc"

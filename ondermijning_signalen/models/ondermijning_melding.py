@@ -15,6 +15,7 @@ class OndermijningMelding(models.Model):
     reply, handled), which name the reference and nothing else."""
 
     _name = "ondermijning.melding"
+    _check_company_auto = True
     _description = "Melding (report of a suspicion)"
     _inherit = [
         "ondermijning.audit.mixin",
@@ -43,7 +44,10 @@ class OndermijningMelding(models.Model):
         string="Reported on", readonly=True, default=fields.Datetime.now
     )
     categorie_id = fields.Many2one(
-        "ondermijning.categorie", string="What is it about?", required=True
+        "ondermijning.categorie",
+        string="What is it about?",
+        required=True,
+        check_company=True,
     )
     date_facts = fields.Datetime(string="When did it happen?")
     place = EncryptedChar(
@@ -60,6 +64,7 @@ class OndermijningMelding(models.Model):
         index=True,
         ondelete="cascade",
         groups="ondermijning_signalen.group_medewerker",
+        check_company=True,
     )
     notitie_ids = fields.One2many(
         "ondermijning.notitie",
@@ -105,6 +110,7 @@ class OndermijningMelding(models.Model):
         signal = (
             self.env["ondermijning.signaal"]
             .sudo()
+            .with_context(mail_create_nosubscribe=True)
             .create(
                 {
                     "company_id": self.company_id.id,
@@ -120,7 +126,6 @@ class OndermijningMelding(models.Model):
                     "user_id": False,
                 }
             )
-            .with_context(mail_create_nosubscribe=True)
         )
         self.sudo().write({"name": signal.name, "signaal_id": signal.id})
         self._notify("received")

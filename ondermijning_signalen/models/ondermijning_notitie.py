@@ -50,6 +50,7 @@ class OndermijningNotitie(models.Model):
         index=True,
         ondelete="cascade",
         help="The reporter's receipt this note is exchanged with.",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company",

@@ -461,6 +461,9 @@ class OndermijningSignaal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # what the caller sent is checked before anything is derived from
+            # it (a deadline from a received date of year 9999 would overflow)
+            self._guard_values(vals)
             company = (
                 self.env["res.company"].browse(vals.get("company_id"))
                 or self.env.company

@@ -234,7 +234,8 @@ class OndermijningSignaal(models.Model):
                 field = self._fields[name]
                 vals[name] = [] if field.type in ("one2many", "many2many") else False
             values[vals["id"]] = vals
-        if hidden:
+        if hidden and not self.env.cr.readonly:
+            # a sealed record opened (not a list on a read-only cursor)
             self.env["ondermijning.audit.log"]._log(
                 closed, "read", hidden, result="withheld"
             )

@@ -17,6 +17,7 @@ class OndermijningSignaalSpoor(models.Model):
     signal got and how long each step took. Written by the purge only."""
 
     _name = "ondermijning.signaal.spoor"
+    _check_company_auto = True
     _inherit = ["ondermijning.guard.mixin"]
     _description = "Statistical trace of a destroyed signal"
     _order = "date_received desc, id desc"
@@ -43,6 +44,7 @@ class OndermijningSignaalSpoor(models.Model):
         readonly=True,
         index=True,
         ondelete="restrict",
+        check_company=True,
     )
     herkomst_id = fields.Many2one(
         "ondermijning.herkomst",
@@ -52,7 +54,9 @@ class OndermijningSignaalSpoor(models.Model):
         ondelete="restrict",
     )
     channel = fields.Selection(CHANNELS, readonly=True)
-    wijk_id = fields.Many2one("ondermijning.wijk", readonly=True, ondelete="set null")
+    wijk_id = fields.Many2one(
+        "ondermijning.wijk", readonly=True, ondelete="set null", check_company=True
+    )
     is_mma = fields.Boolean(string="MMA", readonly=True)
     mma_discipline = fields.Selection(
         [("mono", "Monodisciplinair"), ("multi", "Multidisciplinair")],

@@ -13,12 +13,17 @@ class OndermijningSubject(models.Model):
     links signals about the same subject without storing it in clear."""
 
     _name = "ondermijning.subject"
+    _check_company_auto = True
     _description = "Subject or object"
     _inherit = ["ondermijning.audit.mixin", "ondermijning.encryption.mixin"]
     _order = "id"
 
     signaal_id = fields.Many2one(
-        "ondermijning.signaal", required=True, index=True, ondelete="cascade"
+        "ondermijning.signaal",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
     )
     company_id = fields.Many2one(
         related="signaal_id.company_id", store=True, index=True

@@ -13,6 +13,7 @@ class OndermijningVernietiging(models.Model):
     Read (and exported) by the privacyfunctionaris; written by the purge."""
 
     _name = "ondermijning.vernietiging"
+    _check_company_auto = True
     _inherit = ["ondermijning.guard.mixin"]
     _description = "Destruction log"
     _order = "date_destroyed desc, id desc"
@@ -37,6 +38,7 @@ class OndermijningVernietiging(models.Model):
         string="Retention period",
         readonly=True,
         ondelete="set null",
+        check_company=True,
     )
     rule_months = fields.Integer(string="Months kept (rule at the time)", readonly=True)
     rule_seal = fields.Boolean(string="Sealed (rule at the time)", readonly=True)
@@ -53,6 +55,7 @@ class OndermijningVernietiging(models.Model):
         string="Approved destruction list",
         readonly=True,
         ondelete="restrict",
+        check_company=True,
     )
     user_id = fields.Many2one(
         "res.users",

@@ -169,6 +169,7 @@ class OndermijningVernietigingslijst(models.Model):
 
 class OndermijningVernietigingslijstRegel(models.Model):
     _name = "ondermijning.vernietigingslijst.regel"
+    _check_company_auto = True
     _inherit = ["ondermijning.guard.mixin"]
     _description = "Destruction list line"
     _order = "lijst_id, id"
@@ -179,6 +180,7 @@ class OndermijningVernietigingslijstRegel(models.Model):
         index=True,
         ondelete="cascade",
         readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="lijst_id.company_id", store=True, index=True)
     signaal_id = fields.Many2one(
@@ -187,6 +189,7 @@ class OndermijningVernietigingslijstRegel(models.Model):
         index=True,
         ondelete="set null",
         readonly=True,
+        check_company=True,
     )
     reference = fields.Char(required=True, readonly=True)
     end_state = fields.Selection(END_STATES, readonly=True)
@@ -197,6 +200,7 @@ class OndermijningVernietigingslijstRegel(models.Model):
         string="Retention period",
         readonly=True,
         ondelete="set null",
+        check_company=True,
     )
     state = fields.Selection(
         LINE_STATES, default="proposed", required=True, readonly=True

@@ -4,6 +4,8 @@ from odoo import models
 from odoo.exceptions import AccessDenied
 from odoo.http import request
 
+from .ondermijning_login_attempt import current_client_address
+
 _logger = logging.getLogger(__name__)
 
 CASE_CONTENT_GROUPS = (
@@ -123,4 +125,6 @@ class ResUsers(models.Model):
     def _ondermijning_source_address(cls):
         """The client's address as Odoo sees it (behind a proxy: with
         ``proxy_mode`` the address the proxy reports)."""
-        return request.httprequest.remote_addr if request else None
+        if request:
+            return request.httprequest.remote_addr
+        return current_client_address()

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.crypto import EncryptedText
 
@@ -23,6 +23,16 @@ class OndermijningUnsealWizard(models.TransientModel):
         help="Why the signal must be opened (a request, a procedure, a question of "
         "the data subject). Logged, encrypted, with your name.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """The same answer for an id of another gemeente and one that does
+        not exist: the wizard tells nothing about which signals exist."""
+        Signal = self.env["ondermijning.signaal"]
+        for vals in vals_list:
+            if vals.get("signaal_id"):
+                Signal.browse(vals["signaal_id"])._check_sealed_available()
+        return super().create(vals_list)
 
     def action_confirm(self):
         self.ensure_one()
