@@ -4,7 +4,7 @@ import datetime
 import hashlib
 import hmac
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessDenied
 from odoo.tools import SQL
 
@@ -103,6 +103,7 @@ class OndermijningLoginAttempt(models.Model):
                 cr.execute("SELECT login FROM res_users WHERE id = %s", [uid])
                 row = cr.fetchone()
                 login = row[0] if row else str(uid)
+            env = env(context={"lang": cls._language_of(cr, login)})
             keys = cls._keys(env, login, address)
             now = fields.Datetime.now()
             limits = {
@@ -136,9 +137,20 @@ class OndermijningLoginAttempt(models.Model):
                 if kind == "address" and cls._known_here(cr, keys, now):
                     continue
                 raise AccessDenied(
-                    _("Too many failed logins: try again in %s minutes.", minutes)
+                    env._("Too many failed logins: try again in %s minutes.", minutes)
                 )
         return login
+
+    @classmethod
+    def _language_of(cls, cr, login):
+        """The language of the user the login belongs to (for the message)."""
+        cr.execute(
+            "SELECT p.lang FROM res_users u JOIN res_partner p ON p.id = u.partner_id "
+            "WHERE u.login = %s",
+            [login],
+        )
+        row = cr.fetchone()
+        return (row and row[0]) or "en_US"
 
     @classmethod
     def _known_here(cls, cr, keys, now):

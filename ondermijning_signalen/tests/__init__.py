@@ -8,3 +8,4 @@ from . import test_performance
 from . import test_access_matrix
 from . import test_mechanisms
 from . import test_doors
+from . import test_at_rest

@@ -27,6 +27,7 @@ class RpcCase(HttpCase, OndermijningCase):
     """Calls as a role over JSON-RPC (the web client's door, with a session)
     and XML-RPC (the external API, with the password)."""
 
+    @mute_logger("odoo.http")  # refusals are logged as warnings
     def call(self, role, model, method, *args, **kwargs):
         self.authenticate(f"test_{role}", f"test_{role}")
         response = self.url_open(
@@ -60,6 +61,13 @@ class RpcCase(HttpCase, OndermijningCase):
         except RpcError as error:
             return error.args
         self.fail(f"{model}.{method} was not refused for {role}")
+
+    def setUp(self):
+        super().setUp()
+        # XML-RPC refusals are logged as warnings by Odoo
+        muted = mute_logger("odoo.http", "odoo.addons.base.models.res_users")
+        muted.__enter__()
+        self.addCleanup(muted.__exit__, None, None, None)
 
     def xmlrpc(self, role, model, method, *args, **kwargs):
         login = f"test_{role}"

@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -70,3 +72,20 @@ class TestUi(HttpCase, OndermijningCase):
             "ondermijning_overleg_partner_tour",
             login="test_overleg",
         )
+
+    def test_privacy_works_with_sealed_signals(self):
+        sealed = self.new_signal()
+        self.weeg(sealed, "w1", "geen_ondermijning", indicator_ids=[])
+        tomorrow = fields.Date.today() + timedelta(days=1)
+        self.env["ondermijning.bewaartermijn"]._seal_ended_signals(tomorrow)
+        self.assertTrue(sealed.sudo().is_sealed)
+        self.new_signal()
+        self.start_tour(
+            "/odoo/action-ondermijning_signalen.ondermijning_signaal_action",
+            "ondermijning_privacy_sealed_tour",
+            login="test_privacy",
+        )
+        log = self.env["ondermijning.audit.log"].search(
+            [("action", "=", "unseal"), ("res_id", "=", sealed.id)]
+        )
+        self.assertEqual(log.user_id, self.users["privacy"])

@@ -241,3 +241,67 @@ tours.add("ondermijning_overleg_partner_tour", {
         },
     ],
 });
+
+// 6. The privacyfunctionaris works with sealed signals in the database: the
+//    board, the list and the sealed-signals list open; one sealed signal is
+//    opened with a reason, and the audit log shows that.
+tours.add("ondermijning_privacy_sealed_tour", {
+    steps: () => [
+        {
+            trigger: ".o_kanban_view .o_kanban_record",
+            content: "The board opens",
+        },
+        {
+            trigger: "body:not(:has(.o_error_dialog))",
+        },
+        {
+            trigger: ".o_switch_view.o_list",
+            content: "Switch to the list",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row",
+            content: "The list opens, sealed signals included",
+        },
+        {
+            trigger: "body:not(:has(.o_error_dialog))",
+        },
+        {
+            trigger: ".o_main_navbar .o_menu_sections button:contains('Retention')",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-menu .dropdown-item:contains('Sealed signals')",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row button[name=action_unseal]",
+            content: "Open a sealed signal",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: "edit Inzageverzoek van de betrokkene, kenmerk 2026-17",
+        },
+        {
+            trigger: ".modal .modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_notebook .nav-link:contains('Wegingen')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=weging_ids] .o_data_row:contains('Weging 1')",
+            content: "Opened with a reason: what a sealed signal hides shows",
+        },
+        {
+            trigger: ".o_main_navbar .o_menu_sections button:contains('Audit log'), .o_main_navbar .o_menu_sections a:contains('Audit log')",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Opened sealed record')",
+            content: "The audit log shows the opening",
+        },
+    ],
+});
