@@ -4,13 +4,14 @@ import logging
 import os
 
 from odoo import api, fields, models, modules, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import Stream
 from odoo.tools import SQL, split_every
 
 from ..tools import crypto
 
 _logger = logging.getLogger(__name__)
+DEFAULT_DOCUMENT_MB = 25
 
 
 class DocumentName(fields.Char):
@@ -153,9 +154,33 @@ class IrAttachment(models.Model):
         if isinstance(raw, str):
             raw = raw.encode()
         data = raw or base64.b64decode(datas)
+        self._ondermijning_check_size(vals.get("name"), data)
         vals["mimetype"] = self._compute_mimetype(dict(vals, raw=data))
         vals.pop("datas", None)
         vals["raw"] = crypto.encrypt_bytes(self.env, data)
+
+    @api.model
+    def _ondermijning_check_size(self, name, data):
+        """Documents of a case have a size limit (system parameter
+        ``ondermijning.max_document_mb``, default 25)."""
+        limit = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ondermijning.max_document_mb", DEFAULT_DOCUMENT_MB)
+        )
+        try:
+            limit = float(limit)
+        except ValueError:
+            limit = DEFAULT_DOCUMENT_MB
+        if len(data) > limit * 1024 * 1024:
+            raise ValidationError(
+                self.env._(
+                    "%(name)s is too large: %(size).1f MB, at most %(limit)s MB.",
+                    name=name or self.env._("The document"),
+                    size=len(data) / 1024 / 1024,
+                    limit=limit,
+                )
+            )
 
     def write(self, vals):
         if vals.get("public") and self._ondermijning_owners():

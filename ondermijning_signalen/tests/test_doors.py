@@ -368,6 +368,53 @@ class TestDoors(RpcCase):
             values["handler_display"], self.gemeente.ondermijning_team_name
         )
 
+    def test_another_gemeente_sees_nothing_around_a_case(self):
+        """Followers, activities, messages, notes and documents of a case
+        stay in its gemeente, also for the staff of another."""
+        self.agenda.message_subscribe(
+            partner_ids=self.users["medewerker"].partner_id.ids
+        )
+        self.agenda.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.users["medewerker"].id
+        )
+        self.agenda.message_post(body="Gebeurtenis", message_type="notification")
+        self.env["ondermijning.notitie"].create(
+            {"signaal_id": self.agenda.id, "body": "Notitie"}
+        )
+        self.env["ir.attachment"].create(
+            {
+                "name": "stuk.txt",
+                "raw": b"stuk",
+                "res_model": SIGNAAL,
+                "res_id": self.agenda.id,
+            }
+        )
+        self.env.flush_all()
+        other = self.medewerker2
+        for model, domain in (
+            ("mail.followers", [("res_model", "=", SIGNAAL)]),
+            ("mail.activity", [("res_model", "=", SIGNAAL)]),
+            ("mail.message", [("model", "=", SIGNAAL)]),
+            ("ondermijning.notitie", []),
+            ("ir.attachment", [("res_model", "=", SIGNAAL)]),
+        ):
+            with self.subTest(model=model):
+                found = self.env[model].with_user(other).search(domain)
+                self.assertFalse(
+                    found.sudo().filtered(
+                        lambda r: (
+                            self.agenda.id
+                            in (r.res_id if "res_id" in r._fields else r.signaal_id.id,)
+                        )
+                    )
+                )
+        self.assertFalse(
+            self.agenda.with_user(other).message_subscribe(
+                partner_ids=other.partner_id.ids
+            )
+        )
+        self.assertNotIn(other.partner_id, self.agenda.message_partner_ids)
+
     def test_searching_hidden_fields_is_refused(self):
         self.agenda.sudo().message_post(body="informant Klaas", message_type="comment")
         for domain in (
