@@ -38,6 +38,7 @@
         "views/ondermijning_retention_views.xml",
         "wizards/ondermijning_retention_wizard_views.xml",
         "wizards/ondermijning_melding_aanvulling_views.xml",
+        "wizards/ondermijning_geen_bronnen_wizard_views.xml",
     ],
     "demo": [
         "demo/ondermijning_demo.xml",

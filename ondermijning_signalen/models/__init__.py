@@ -15,6 +15,8 @@ from . import ondermijning_afdeling
 from . import ondermijning_instrument
 from . import ondermijning_wijk
 from . import ondermijning_weging_uitkomst
+from . import ondermijning_taak
+from . import ondermijning_weging_criterium
 from . import ondermijning_signaal
 from . import ondermijning_melding
 from . import ondermijning_subject

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .. import stappenplan
 from ..tools.crypto import EncryptedChar, EncryptedText
 
 
@@ -38,10 +39,19 @@ class OndermijningBronraadpleging(models.Model):
     )
     # The consultation
     state = fields.Selection(
-        [("approved", "Approved"), ("hit", "Hit"), ("no_hit", "No hit")],
+        stappenplan.CONSULTATION_RESULTS,
         default="approved",
         required=True,
         readonly=True,
+    )
+    not_relevant_reason = fields.Selection(
+        [
+            ("te_oud", "The information is (too) old"),
+            ("niet_relevant", "Not relevant for the signal"),
+        ],
+        string="Why not relevant",
+        readonly=True,
+        help="'(Te) oude informatie': no further information may be requested.",
     )
     is_hit = fields.Boolean(compute="_compute_is_hit", store=True)
     consulted_by_id = fields.Many2one("res.users", string="Consulted by", readonly=True)
@@ -61,8 +71,9 @@ class OndermijningBronraadpleging(models.Model):
 
     @api.depends("state")
     def _compute_is_hit(self):
+        """Only a relevant hit counts for weging 4."""
         for consultation in self:
-            consultation.is_hit = consultation.state == "hit"
+            consultation.is_hit = consultation.state == stappenplan.RELEVANT_HIT
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -79,7 +90,7 @@ class OndermijningBronraadpleging(models.Model):
         consultations = super().create(vals_list)
         for consultation in consultations:
             if (
-                consultation.signaal_id.stage_code != "stap3"
+                consultation.signaal_id.stage_code != stappenplan.BRONNEN
                 or consultation.signaal_id.end_state
             ):
                 raise ValidationError(
@@ -92,11 +103,20 @@ class OndermijningBronraadpleging(models.Model):
     def action_record_hit(self):
         return self._record_result("hit")
 
+    def action_record_too_old(self):
+        return self._record_result("not_relevant", reason="te_oud")
+
+    def action_record_not_relevant(self):
+        return self._record_result("not_relevant", reason="niet_relevant")
+
     def action_record_no_hit(self):
         return self._record_result("no_hit")
 
-    def _record_result(self, result):
+    def _record_result(self, result, reason=False):
+        """Hit, no hit, or found but not relevant / too old: "Onderdeel van de
+        hit/no hit-check is te kijken of het om relevante informatie gaat"."""
         for consultation in self:
+            consultation.check_access("write")
             if consultation.state != "approved":
                 raise UserError(self.env._("This consultation already has a result."))
             if result == "hit" and not consultation.summary:
@@ -104,6 +124,7 @@ class OndermijningBronraadpleging(models.Model):
             consultation.sudo().write(
                 {
                     "state": result,
+                    "not_relevant_reason": reason,
                     "consulted_by_id": self.env.uid,
                     "date_consulted": fields.Datetime.now(),
                 }

@@ -82,6 +82,14 @@ class OndermijningCaseMixin(models.AbstractModel):
             )
         return super()._message_update_content(message, *args, **kwargs)
 
+    def _log_event(self, text):
+        """An event in the case's history (the chatter), posted by the
+        server: what happened, by whom, never case content."""
+        for record in self.sudo():
+            record.message_post(
+                body=text, message_type="notification", subtype_xmlid="mail.mt_note"
+            )
+
     def action_write_note(self):
         """Open a new note on this case (encrypted; for its handlers)."""
         self.ensure_one()

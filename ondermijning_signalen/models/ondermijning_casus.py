@@ -1,16 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import stappenplan
 from ..tools.crypto import EncryptedText
+from .ondermijning_guard_mixin import recording_process
 from .ondermijning_signaal import CASE_GROUPS, OFFICIAL_GROUPS
 
-CASUS_STATES = [
-    ("privacycheck", "Privacy check"),
-    ("plan", "Plan van aanpak"),
-    ("uitvoering", "Uitvoering"),
-    ("monitoring", "Monitoring"),
-    ("afgesloten", "Afgesloten"),
-]
+CASUS_STATES = stappenplan.CASUS_STATE_CODES
 CASUS_RESULTS = [
     ("bereikt", "Goal achieved"),
     ("deels", "Partly achieved"),
@@ -49,7 +45,7 @@ class OndermijningCasus(models.Model):
     active = fields.Boolean(default=True)
     state = fields.Selection(
         CASUS_STATES,
-        default="privacycheck",
+        default=stappenplan.CASUS_ORDER[0],
         required=True,
         index=True,
         tracking=True,
@@ -98,6 +94,13 @@ class OndermijningCasus(models.Model):
         copy=False,
     )
     plan_van_aanpak = EncryptedText(string="Plan van aanpak", groups=CASE_GROUPS)
+    date_plan = fields.Datetime(
+        string="Plan last changed",
+        readonly=True,
+        copy=False,
+        help="Privacy check 2B comes after the approach is set: a check older "
+        "than the plan does not count.",
+    )
     notitie_ids = fields.One2many(
         "ondermijning.notitie", "casus_id", string="Notes", groups=OFFICIAL_GROUPS
     )
@@ -136,10 +139,16 @@ class OndermijningCasus(models.Model):
             for casus in self:
                 if casus.state != vals["state"]:
                     casus._check_state_gate(vals["state"], vals)
-        result = super().write(vals)
-        if vals.get("state") == "monitoring":
+        stamped = {}
+        if "plan_van_aanpak" in vals:
+            if not self.env.su:
+                self._check_process_fields(vals)
+            stamped = {"date_plan": fields.Datetime.now()}
+        with recording_process(stamped):
+            result = super().write(dict(vals, **stamped))
+        if vals.get("state") == stappenplan.CASUS_MONITORING:
             self._signals_to_monitoring()
-        if vals.get("state") == "afgesloten":
+        if vals.get("state") == stappenplan.CASUS_CLOSED:
             self._close_signals()
         return result
 
@@ -157,59 +166,90 @@ class OndermijningCasus(models.Model):
             )
 
     def _state_gate_problems(self, state, pending):
+        """What keeps the casus out of ``state``: the requirements of the
+        states up to it (``stappenplan.CASUS_STATES``)."""
         self.ensure_one()
-        order = [code for code, _label in CASUS_STATES]
-        if self.state == "afgesloten":
+        if self.state == stappenplan.CASUS_CLOSED:
             return [self.env._("the casus is closed.")]
-        target = order.index(state)
         problems = []
-        if target >= order.index("plan"):
-            check = self.sudo().weging_ids.sorted(lambda w: (w.date, w.id))[-1:]
-            if not check:
-                problems.append(
-                    self.env._("privacy checks 2A/2B (weging 5) are missing.")
-                )
-            elif not check.positive:
-                problems.append(self.env._("weging 5 did not permit sharing the data."))
-        if target >= order.index("uitvoering"):
-            if not pending.get("plan_van_aanpak", self.sudo().plan_van_aanpak):
-                problems.append(self.env._("the plan van aanpak is empty."))
-            if not self.interventie_ids:
-                problems.append(self.env._("the plan has no interventions."))
-        if target >= order.index("monitoring"):
-            if self.interventie_ids.filtered(
-                lambda i: i.state in ("gepland", "lopend")
-            ):
-                problems.append(self.env._("some interventions are still open."))
-            if not pending.get("result", self.result):
-                problems.append(self.env._("record the result of the casus."))
-            if not pending.get("monitoring_until", self.monitoring_until):
-                problems.append(self.env._("set until when the casus is monitored."))
-        if state == "afgesloten":
-            until = fields.Date.to_date(
-                pending.get("monitoring_until", self.monitoring_until)
-            )
-            if until and until > fields.Date.context_today(self):
-                problems.append(self.env._("monitoring runs until %s.", until))
+        for requirement in stappenplan.casus_requirements(state):
+            problem = getattr(self, f"_casus_requires_{requirement}")(pending)
+            if problem:
+                problems.append(problem)
         return problems
 
+    def _latest_check(self, kind):
+        checks = self.sudo().weging_ids.filtered(lambda w: w.privacy_check == kind)
+        return checks.sorted(lambda w: (w.date, w.id))[-1:]
+
+    # What a state requires (``stappenplan.CASUS_STATES``).
+    def _casus_requires_check_2a(self, pending):
+        check = self._latest_check("2a")
+        if not check:
+            return self.env._("privacy check 2A (weging 5) is missing.")
+        if not check.positive:
+            return self.env._("privacy check 2A did not permit sharing the data.")
+
+    def _casus_requires_plan(self, pending):
+        if not pending.get("plan_van_aanpak", self.sudo().plan_van_aanpak):
+            return self.env._("the plan van aanpak is empty.")
+
+    def _casus_requires_interventions(self, pending):
+        if not self.interventie_ids:
+            return self.env._("the plan has no interventions.")
+
+    def _casus_requires_check_2b(self, pending):
+        """ "tot slot": privacy check 2B after the approach was set."""
+        check = self._latest_check("2b")
+        if not check:
+            return self.env._(
+                "privacy check 2B (weging 5) is missing: the privacyfunctionaris "
+                "checks the data exchange the approach needs."
+            )
+        if not check.positive:
+            return self.env._("privacy check 2B did not permit the data exchange.")
+        if self.date_plan and check.date < self.date_plan:
+            return self.env._(
+                "the plan van aanpak changed after privacy check 2B: check again."
+            )
+
+    def _casus_requires_interventions_done(self, pending):
+        if self.interventie_ids.filtered(lambda i: i.state in ("gepland", "lopend")):
+            return self.env._("some interventions are still open.")
+
+    def _casus_requires_result(self, pending):
+        if not pending.get("result", self.result):
+            return self.env._("record the result of the casus.")
+
+    def _casus_requires_monitoring_until(self, pending):
+        if not pending.get("monitoring_until", self.monitoring_until):
+            return self.env._("set until when the casus is monitored.")
+
+    def _casus_requires_monitoring_over(self, pending):
+        until = fields.Date.to_date(
+            pending.get("monitoring_until", self.monitoring_until)
+        )
+        if until and until > fields.Date.context_today(self):
+            return self.env._("monitoring runs until %s.", until)
+
     def _on_privacy_check(self, weging):
-        """Weging 5 sets what may be shared with whom (privacy check 2A)."""
+        """Privacy check 2A sets what may be shared with whom."""
+        if weging.privacy_check != "2a":
+            return
+        cleared = weging.positive
         self.sudo().write(
             {
                 "cleared_afdeling_ids": [
-                    fields.Command.set(weging.pc2a_afdeling_ids.ids)
+                    fields.Command.set(weging.pc2a_afdeling_ids.ids if cleared else [])
                 ],
                 "cleared_partner_ids": [
-                    fields.Command.set(weging.pc2a_partner_ids.ids)
+                    fields.Command.set(weging.pc2a_partner_ids.ids if cleared else [])
                 ],
             }
         )
 
     def _signals_to_monitoring(self):
-        stage = self.env["ondermijning.stage"].search(
-            [("code", "=", "monitoring")], limit=1
-        )
+        stage = self.env["ondermijning.signaal"]._stage(stappenplan.MONITORING)
         for casus in self:
             casus.sudo().signaal_ids.filtered(lambda s: not s.end_state).write(
                 {"stage_id": stage.id}
@@ -228,9 +268,9 @@ class OndermijningCasus(models.Model):
             )
 
     def action_next_state(self):
-        order = [code for code, _label in CASUS_STATES]
+        order = stappenplan.CASUS_ORDER
         for casus in self:
-            if casus.state == "afgesloten":
+            if casus.state == stappenplan.CASUS_CLOSED:
                 raise UserError(self.env._("%s is closed.", casus.name))
             casus.state = order[order.index(casus.state) + 1]
         return True
@@ -239,9 +279,13 @@ class OndermijningCasus(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Weging 5: privacy checks 2A/2B"),
+            "name": self.env._("Weging 5: privacy check"),
             "res_model": "ondermijning.weging",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_casus_id": self.id, "default_weging_type": "w5"},
+            "context": {
+                "default_casus_id": self.id,
+                "default_weging_type": "w5",
+                "default_privacy_check": self.env.context.get("privacy_check", "2a"),
+            },
         }

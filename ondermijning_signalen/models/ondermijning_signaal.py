@@ -1,13 +1,14 @@
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.sql import create_index
 
+from .. import stappenplan
+from ..stappenplan import END_STATES
 from ..tools.crypto import EncryptedChar, EncryptedText
 from .ondermijning_case_mixin import OFFICIAL_GROUPS, STAFF_GROUP
 from .ondermijning_guard_mixin import recording_process
-from .ondermijning_weging_uitkomst import END_STATES
 
 # Fields about the case itself: readable by those who handle or discuss
 # signals, never by a melder or by a beheerder on the strength of that role.
@@ -20,13 +21,6 @@ CASE_GROUPS = (
 EARLIEST_RECEIVED = datetime(2000, 1, 1)
 # Clocks of the reporting systems may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)
-STEP_ORDER = ["stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"]
-# The wegingen each step needs, with the outcome code(s) that let a signal in.
-STEP_REQUIREMENTS = {
-    "stap2": [("w1", None), ("w2a", None), ("w2b", None)],
-    "stap3": [("w3", None), ("beslis", ("vervolganalyse",))],
-    "stap4": [("w4", ("casusoverleg",))],
-}
 CHANNELS = [
     ("telefoon", "Telefoon"),
     ("email", "E-mail"),
@@ -269,6 +263,12 @@ class OndermijningSignaal(models.Model):
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue"
     )
+    can_step_on = fields.Boolean(
+        compute="_compute_can_step_on",
+        help="The button 'Next step' moves the signal on (stap 4 and further "
+        "follow its casus).",
+    )
+    may_decide_no_sources = fields.Boolean(compute="_compute_can_step_on")
     earlier_signal_count = fields.Integer(
         string="Earlier signals",
         compute="_compute_earlier_signals",
@@ -303,7 +303,11 @@ class OndermijningSignaal(models.Model):
     # Defaults and computes
     # ------------------------------------------------------------------
     def _default_stage(self):
-        return self.env["ondermijning.stage"].search([("code", "=", "stap1")], limit=1)
+        return self._stage(stappenplan.FIRST_STEP)
+
+    @api.model
+    def _stage(self, code):
+        return self.env["ondermijning.stage"].search([("code", "=", code)], limit=1)
 
     @api.depends()
     def _compute_reference(self):
@@ -388,23 +392,30 @@ class OndermijningSignaal(models.Model):
             signal.next_weging = signal._next_weging_type()
 
     def _next_weging_type(self):
-        """The weging the signal is waiting for, from the stappenplan."""
+        """The weging the signal is waiting for: the first of its step's and
+        the earlier steps' wegingen not recorded yet (weging 4 once there is
+        a relevant hit to weigh)."""
         self.ensure_one()
-        if self.end_state:
+        if self.end_state or not self.stage_code:
             return False
-        for weging_type in ("w1", "w2a", "w2b", "w3", "beslis"):
-            if not self._latest_weging(weging_type):
-                return weging_type
-        if self.stage_code == "stap3" and not self._latest_weging("w4"):
-            return "w4" if self.sudo().raadpleging_ids.filtered("is_hit") else False
+        following = stappenplan.next_step(self.stage_code)
+        due = stappenplan.wegingen_before(following) if following else []
+        for weging in due:
+            if not self._latest_weging(weging.code):
+                if weging.step == stappenplan.BRONNEN and not self._relevant_hits():
+                    return False
+                return weging.code
         return False
+
+    def _relevant_hits(self):
+        return self.sudo().raadpleging_ids.filtered("is_hit")
 
     @api.depends("end_state", "stage_code")
     def _compute_melder_status(self):
         for signal in self:
             if signal.end_state:
                 signal.melder_status = "afgehandeld"
-            elif signal.stage_code == "stap1":
+            elif signal.stage_code == stappenplan.FIRST_STEP:
                 signal.melder_status = "ontvangen"
             else:
                 signal.melder_status = "in_behandeling"
@@ -434,6 +445,33 @@ class OndermijningSignaal(models.Model):
         if (operator == "=") == value:
             return domain
         return ["!", "&", *domain]
+
+    @api.depends("stage_code", "end_state", "raadpleging_ids")
+    def _compute_can_step_on(self):
+        for signal in self:
+            following = not signal.end_state and stappenplan.next_step(
+                signal.stage_code or stappenplan.FIRST_STEP
+            )
+            signal.can_step_on = bool(following) and stappenplan.step_index(
+                following
+            ) < stappenplan.step_index(stappenplan.CASUS)
+            signal.may_decide_no_sources = bool(
+                not signal.end_state
+                and signal.stage_code == stappenplan.BRONNEN
+                and not signal.sudo().raadpleging_ids
+            )
+
+    def action_no_sources(self):
+        """Button of the privacyfunctionaris: no source may be consulted."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("No source may be consulted"),
+            "res_model": "ondermijning.geen.bronnen.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_signaal_id": self.id},
+        }
 
     def _compute_earlier_signals(self):
         for signal in self:
@@ -478,7 +516,7 @@ class OndermijningSignaal(models.Model):
                 )
         signals = super().create(vals_list)
         for signal in signals:
-            if signal.stage_code != "stap1":
+            if signal.stage_code != stappenplan.FIRST_STEP:
                 signal._check_step_gate(signal.stage_id)
         signals._schedule_weging_activity()
         return signals
@@ -557,11 +595,7 @@ class OndermijningSignaal(models.Model):
 
     def _stamp_stage_dates(self, stage, vals):
         """The date a step was entered, recorded with the move."""
-        field = (
-            f"date_{stage.code}"
-            if stage.code in ("stap2", "stap3", "stap4", "monitoring")
-            else None
-        )
+        field = stappenplan.STEP_BY_CODE[stage.code].date_field
         if field and not vals.get(field):
             return {field: fields.Datetime.now()}
         return {}
@@ -571,9 +605,9 @@ class OndermijningSignaal(models.Model):
         (its wegingen, dates and lead times) stands. A signal that turns out
         differently gets a new weging with the outcome that ends or routes
         it."""
-        if stage.code == "afgesloten" or not self.stage_code:
+        if stage.code == stappenplan.LAST_STEP or not self.stage_code:
             return
-        if STEP_ORDER.index(stage.code) < STEP_ORDER.index(self.stage_code):
+        if stappenplan.step_index(stage.code) < stappenplan.step_index(self.stage_code):
             raise UserError(
                 self.env._(
                     "%(signal)s cannot move back from %(from)s to %(to)s: the "
@@ -598,19 +632,20 @@ class OndermijningSignaal(models.Model):
             )
 
     def _step_gate_problems(self, stage, pending):
+        """What keeps the signal out of ``stage``, by the stappenplan: the
+        wegingen of every earlier step with an outcome that lets it on, and
+        the requirements of the steps up to it."""
         self.ensure_one()
         end_state = pending.get("end_state", self.end_state)
-        if stage.code == "afgesloten":
-            return (
-                []
-                if end_state
-                else [
-                    self.env._(
-                        "record an end state first (a weging or decision that "
-                        "ends the signal)."
-                    )
-                ]
-            )
+        if stage.code == stappenplan.LAST_STEP:
+            if end_state:
+                return []
+            return [
+                self.env._(
+                    "record an end state first (a weging or decision that "
+                    "ends the signal)."
+                )
+            ]
         if end_state:
             return [
                 self.env._(
@@ -620,48 +655,45 @@ class OndermijningSignaal(models.Model):
                     ],
                 )
             ]
-        problems = []
-        target = STEP_ORDER.index(stage.code)
-        wegingen = (
+        labels = dict(
             self.env["ondermijning.weging"]
             ._fields["weging_type"]
             ._description_selection(self.env)
         )
-        labels = dict(wegingen)
-        for step, requirements in STEP_REQUIREMENTS.items():
-            if STEP_ORDER.index(step) > target:
-                continue
-            for weging_type, codes in requirements:
-                weging = self._latest_weging(weging_type)
-                if not weging:
-                    problems.append(self.env._("%s is missing.", labels[weging_type]))
-                elif codes and weging.uitkomst_id.code not in codes:
-                    problems.append(
-                        self.env._(
-                            "%(weging)s has outcome '%(outcome)s'.",
-                            weging=labels[weging_type],
-                            outcome=weging.uitkomst_id.name,
-                        )
+        problems = []
+        for weging in stappenplan.wegingen_before(stage.code):
+            latest = self._latest_weging(weging.code)
+            if not latest:
+                problems.append(self.env._("%s is missing.", labels[weging.code]))
+            elif not stappenplan.lets_on(weging.code, latest.uitkomst_id.code):
+                problems.append(
+                    self.env._(
+                        "%(weging)s has outcome '%(outcome)s'.",
+                        weging=labels[weging.code],
+                        outcome=latest.uitkomst_id.name,
                     )
-                elif not codes and not weging.uitkomst_id.positive:
-                    problems.append(
-                        self.env._(
-                            "%(weging)s is negative ('%(outcome)s').",
-                            weging=labels[weging_type],
-                            outcome=weging.uitkomst_id.name,
-                        )
-                    )
-        if target >= STEP_ORDER.index("stap4"):
-            if not self.sudo().raadpleging_ids.filtered("is_hit"):
-                problems.append(self.env._("no consulted source gave a hit."))
-            if not self.sudo().casus_id:
-                problems.append(self.env._("the signal is not part of a casus."))
-        if stage.code == "monitoring" and self.sudo().casus_id.state not in (
-            "monitoring",
-            "afgesloten",
-        ):
-            problems.append(self.env._("its casus is not in monitoring."))
+                )
+        for requirement in stappenplan.requirements_up_to(stage.code):
+            problem = getattr(self, f"_step_requires_{requirement}")()
+            if problem:
+                problems.append(problem)
         return problems
+
+    # What a step requires besides its wegingen (``stappenplan.STEPS``).
+    def _step_requires_relevant_hit(self):
+        if not self._relevant_hits():
+            return self.env._("no consulted source gave a relevant hit.")
+
+    def _step_requires_casus(self):
+        if not self.sudo().casus_id:
+            return self.env._("the signal is not part of a casus.")
+
+    def _step_requires_casus_monitoring(self):
+        if self.sudo().casus_id.state not in (
+            stappenplan.CASUS_MONITORING,
+            stappenplan.CASUS_CLOSED,
+        ):
+            return self.env._("its casus is not in monitoring.")
 
     def _latest_weging(self, weging_type):
         wegingen = self.sudo().weging_ids.filtered(
@@ -675,11 +707,8 @@ class OndermijningSignaal(models.Model):
     def action_next_step(self):
         """Button: move to the next step, through the same gate as the board."""
         for signal in self:
-            position = STEP_ORDER.index(signal.stage_code)
-            later = STEP_ORDER[position + 1 : STEP_ORDER.index("afgesloten")]
-            stage = self.env["ondermijning.stage"].search(
-                [("code", "in", later)], limit=1
-            )
+            following = stappenplan.next_step(signal.stage_code)
+            stage = following and self._stage(following)
             if not stage:
                 raise UserError(
                     self.env._("%s is already in its last step.", signal.name)
@@ -711,9 +740,7 @@ class OndermijningSignaal(models.Model):
 
     def _end(self, end_state, reason, referred_to=False, afdeling=False):
         """End the signal: record the end state and fold it away."""
-        closed = self.env["ondermijning.stage"].search(
-            [("code", "=", "afgesloten")], limit=1
-        )
+        closed = self._stage(stappenplan.LAST_STEP)
         for signal in self:
             if signal.end_state:
                 raise UserError(self.env._("%s has already ended.", signal.name))
@@ -731,15 +758,48 @@ class OndermijningSignaal(models.Model):
             signal._notify_melder("closed")
 
     def _close_when_no_hit(self):
-        """Stap 3: no hit in any approved source means the signal is not
-        taken into treatment."""
+        """Stap 3: "Als er geen hit is dan wordt verder geen actie
+        ondernomen": when every approved source was consulted and none gave
+        a relevant hit, the signal is not taken into treatment."""
         for signal in self:
             consultations = signal.sudo().raadpleging_ids
-            if consultations and all(c.state == "no_hit" for c in consultations):
+            done = consultations and all(c.state != "approved" for c in consultations)
+            if done and not consultations.filtered("is_hit"):
                 signal._end(
                     "niet_in_behandeling",
-                    self.env._("No hit in any of the consulted municipal sources."),
+                    self.env._(
+                        "No relevant hit in any of the consulted municipal sources."
+                    ),
                 )
+
+    def _decide_no_sources(self, reason):
+        """Stap 3: "de privacyfunctionaris bepaalt of en welke gemeentelijke
+        bronnen worden geraadpleegd": deciding that none may be consulted
+        ends the signal (not in treatment), with the reason."""
+        self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(stappenplan.PRIVACY):
+            raise AccessError(
+                self.env._(
+                    "Only the privacyfunctionaris decides which sources may be "
+                    "consulted."
+                )
+            )
+        if self.stage_code != stappenplan.BRONNEN or self.end_state:
+            raise UserError(self.env._("This is decided for a signal in stap 3."))
+        if self.sudo().raadpleging_ids:
+            raise UserError(
+                self.env._("Sources were already approved for %s.", self.name)
+            )
+        if not (reason or "").strip():
+            raise UserError(self.env._("State why no source may be consulted."))
+        self._log_event(
+            self.env._(
+                "%s decided that no municipal source may be consulted.",
+                self.env.user.name,
+            )
+        )
+        self._end("niet_in_behandeling", reason)
+        return True
 
     def _open_casus(self):
         """Weging 4 chose a casusoverleg: the signal gets a casus (stap 4)."""

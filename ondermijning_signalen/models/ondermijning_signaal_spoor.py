@@ -1,11 +1,15 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .. import stappenplan
+from ..stappenplan import END_STATES
 from .ondermijning_signaal import CHANNELS
-from .ondermijning_stage import STAGE_CODES
-from .ondermijning_weging_uitkomst import END_STATES
 
-STAPPEN = [(code, label) for code, label in STAGE_CODES if code != "afgesloten"]
+STAPPEN = [
+    (code, label)
+    for code, label in stappenplan.STEP_CODES
+    if code in stappenplan.OPEN_STEPS
+]
 
 
 class OndermijningSignaalSpoor(models.Model):
@@ -140,11 +144,7 @@ class OndermijningSignaalSpoor(models.Model):
                    COALESCE(h.code = 'mma', FALSE), s.mma_discipline, s.mma_follow_up,
                    COALESCE(s.mma_registered_late, FALSE), s.bt_tafel_date IS NOT NULL,
                    s.end_state,
-                   CASE WHEN s.date_monitoring IS NOT NULL THEN 'monitoring'
-                        WHEN s.date_stap4 IS NOT NULL THEN 'stap4'
-                        WHEN s.date_stap3 IS NOT NULL THEN 'stap3'
-                        WHEN s.date_stap2 IS NOT NULL THEN 'stap2'
-                        ELSE 'stap1' END,
+                   %(reached)s,
                    date_trunc('month', s.date_end)::date,
                    %(stap1)s, %(stap2)s, %(stap3)s, %(stap4)s, %(total)s,
                    %(today)s
@@ -163,6 +163,7 @@ class OndermijningSignaalSpoor(models.Model):
                     SQL("s.date_stap4"), SQL("COALESCE(s.date_monitoring, s.date_end)")
                 ),
                 total=days(received, end),
+                reached=stappenplan.furthest_step_sql("s"),
                 today=fields.Date.today(),
                 ids=tuple(signal_ids),
             )

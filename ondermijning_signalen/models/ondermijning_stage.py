@@ -1,13 +1,8 @@
 from odoo import fields, models
 
-STAGE_CODES = [
-    ("stap1", "Stap 1: intake"),
-    ("stap2", "Stap 2: weging 3 en beslismoment"),
-    ("stap3", "Stap 3: bronnen"),
-    ("stap4", "Stap 4: casus"),
-    ("monitoring", "Monitoring"),
-    ("afgesloten", "Afgesloten"),
-]
+from ..stappenplan import STEP_CODES as STAGE_CODES
+
+__all__ = ["STAGE_CODES", "OndermijningStage"]
 
 
 class OndermijningStage(models.Model):

@@ -1,33 +1,20 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .. import stappenplan
 from ..tools.crypto import EncryptedChar, EncryptedText
 from .ondermijning_weging_uitkomst import WEGING_TYPES
 
-# The step a signal must be in for each weging, and the role that records it.
-WEGING_STEP = {
-    "w1": "stap1",
-    "w2a": "stap1",
-    "w2b": "stap1",
-    "w3": "stap2",
-    "beslis": "stap2",
-    "w4": "stap3",
-}
-WEGING_GROUP = {
-    "w1": "ondermijning_signalen.group_medewerker",
-    "w2a": "ondermijning_signalen.group_medewerker",
-    "w2b": "ondermijning_signalen.group_medewerker",
-    "w3": "ondermijning_signalen.group_medewerker",
-    "beslis": "ondermijning_signalen.group_team",
-    "w4": "ondermijning_signalen.group_team",
-    "w5": "ondermijning_signalen.group_privacy",
-}
 REGISTERS = [
     ("brp", "BRP"),
     ("bag", "BAG"),
     ("kvk", "KvK (Handelsregister)"),
     ("kadaster", "Kadaster"),
     ("overig", "Other public source"),
+]
+PRIVACY_CHECKS = [
+    ("2a", "2A: which data may be shared with whom"),
+    ("2b", "2B: the data exchange the approach needs, and whether it is permitted"),
 ]
 
 
@@ -79,7 +66,7 @@ class OndermijningWeging(models.Model):
     )
     uitkomst_code = fields.Char(related="uitkomst_id.code")
     positive = fields.Boolean(related="uitkomst_id.positive", store=True)
-    needs_referral = fields.Boolean(related="uitkomst_id.needs_referral")
+    offers_referral = fields.Boolean(related="uitkomst_id.offers_referral")
     needs_afdeling = fields.Boolean(related="uitkomst_id.needs_afdeling")
     motivation = EncryptedText(required=True)
     user_id = fields.Many2one(
@@ -103,18 +90,53 @@ class OndermijningWeging(models.Model):
         string="Red flags",
         domain="[('kind', '=', 'signalering')]",
     )
-    # Weging 2B: which register answered it
+    # Weging 2A: "een taak of bevoegdheid van de gemeente"
+    taak_id = fields.Many2one(
+        "ondermijning.taak",
+        string="Task or power",
+        help="The gemeente's task or power the signal may lead to action under "
+        "(e.g. the public order powers of the burgemeester).",
+    )
+    # Weging 2B: "1. Gaat het om een object of een subject? 2. ... ligt het
+    # object binnen de gemeentegrens ... 3. ... woont het subject binnen de
+    # gemeentegrenzen (dan wel is er anderszins een link met de gemeente)?"
+    subject_kind = fields.Selection(
+        [("subject", "A subject (person or company)"), ("object", "An object")],
+        string="Subject or object?",
+    )
+    within_gemeente = fields.Boolean(
+        string="Within the gemeente",
+        help="The object lies within the gemeente's boundary; the subject lives or "
+        "is established within it.",
+    )
+    other_link = fields.Boolean(
+        string="Otherwise linked with the gemeente",
+        help="Outside the boundary, but otherwise linked with the gemeente.",
+    )
+    other_link_note = EncryptedText(string="The link with the gemeente")
     register = fields.Selection(REGISTERS, string="Register consulted")
-    # Weging 3: the criteria of the gemeente's policy
-    is_concrete = fields.Boolean(string="Concrete enough")
-    is_recent = fields.Boolean(string="Recent")
-    is_trend = fields.Boolean(string="Part of a trend or phenomenon")
+    # Weging 3: the gemeente's criteria, and internet research on "objectieve
+    # criteria"
+    criterium_ids = fields.Many2many(
+        "ondermijning.weging.criterium",
+        "ondermijning_weging_criterium_rel",
+        string="Criteria met",
+        domain="[('company_id', 'in', (company_id, False))]",
+    )
+    research_done = fields.Boolean(string="Internet or open-source research done")
+    research_query = EncryptedText(string="What was searched")
+    research_ground = EncryptedChar(
+        string="Objective criterion",
+        help="The criterion of the gemeente's policy under which it was searched.",
+    )
+    research_date = fields.Date(string="Searched on")
     # Outcomes that end or route the signal
     referred_to = EncryptedChar(help="Instantie or gemeente the signal is referred to.")
     afdeling_id = fields.Many2one(
         "ondermijning.afdeling", string="Department", check_company=True
     )
     # Weging 5: privacy checks 2A and 2B on a casus
+    privacy_check = fields.Selection(PRIVACY_CHECKS)
     pc2a_afdeling_ids = fields.Many2many(
         "ondermijning.afdeling",
         "ondermijning_weging_pc2a_rel",
@@ -161,15 +183,17 @@ class OndermijningWeging(models.Model):
         )
 
     def _check_may_record(self):
-        """Who may record which weging, and in which step of the signal."""
+        """Who may record which weging, and in which step of the signal
+        (the stappenplan's)."""
         self.ensure_one()
-        if not self.env.su and not self.env.user.has_group(
-            WEGING_GROUP[self.weging_type]
-        ):
+        definition = stappenplan.WEGING_BY_CODE[self.weging_type]
+        if not self.env.su and not self.env.user.has_group(definition.group):
             raise AccessError(self.env._("You may not record %s.", self._type_label()))
-        if self.weging_type == "w5":
+        if definition.on == "casus":
             if not self.casus_id:
-                raise ValidationError(self.env._("Weging 5 is recorded on a casus."))
+                raise ValidationError(
+                    self.env._("%s is recorded on a casus.", self._type_label())
+                )
             return
         signal = self.signaal_id
         if not signal:
@@ -178,14 +202,12 @@ class OndermijningWeging(models.Model):
             raise ValidationError(
                 self.env._("%s has ended; no weging can be added.", signal.name)
             )
-        if signal.stage_code != WEGING_STEP[self.weging_type]:
+        if signal.stage_code != definition.step:
             raise ValidationError(
                 self.env._(
                     "%(weging)s is recorded in %(step)s; %(signal)s is in %(stage)s.",
                     weging=self._type_label(),
-                    step=dict(
-                        signal._fields["stage_code"]._description_selection(self.env)
-                    )[WEGING_STEP[self.weging_type]],
+                    step=stappenplan.STEP_BY_CODE[definition.step].label,
                     signal=signal.name,
                     stage=signal.stage_id.name,
                 )
@@ -195,83 +217,165 @@ class OndermijningWeging(models.Model):
         "weging_type",
         "uitkomst_id",
         "indicator_ids",
+        "taak_id",
+        "subject_kind",
+        "within_gemeente",
+        "other_link",
         "register",
-        "referred_to",
+        "criterium_ids",
+        "research_done",
         "afdeling_id",
-        "is_concrete",
-        "is_recent",
-        "is_trend",
+        "privacy_check",
+        "pc2b_permitted",
     )
     def _check_outcome(self):
+        """The questions of the weging answered as the outcome needs them
+        (``stappenplan.OUTCOMES``: what each outcome needs)."""
         for weging in self:
             if weging.uitkomst_id.weging_type != weging.weging_type:
                 raise ValidationError(
                     self.env._("The outcome does not belong to this weging.")
                 )
-            if (
-                weging.weging_type == "w1"
-                and weging.positive
-                and not weging.indicator_ids
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Weging 1 can only conclude ondermijning with at least "
-                        "one indicator of situationele en lokale verankering."
-                    )
-                )
-            if weging.weging_type == "w2b" and not weging.register:
-                raise ValidationError(
+            problems = weging._questions_unanswered()
+            outcome = stappenplan.outcome(weging.weging_type, weging.uitkomst_code)
+            for need in outcome.needs if outcome else ():
+                problem = getattr(weging, f"_need_{need}")()
+                if problem:
+                    problems.append(problem)
+            if problems:
+                raise ValidationError(" ".join(problems))
+
+    def _questions_unanswered(self):
+        """What a weging of this type asks whatever its outcome."""
+        problems = []
+        if self.weging_type == "w2b":
+            if not self.subject_kind:
+                problems.append(self.env._("Weging 2B: is it a subject or an object?"))
+            if not self.register:
+                problems.append(
                     self.env._(
                         "Weging 2B must say which register answered it "
                         "(BRP, BAG, KvK, Kadaster)."
                     )
                 )
-            if weging.needs_referral and not weging.referred_to:
-                raise ValidationError(
-                    self.env._("Say to which instantie or gemeente it is referred.")
+        if self.research_done and not (self.research_query and self.research_ground):
+            problems.append(
+                self.env._(
+                    "Internet research is recorded with what was searched and the "
+                    "objective criterion it was done under."
                 )
-            if weging.needs_afdeling and not weging.afdeling_id:
-                raise ValidationError(
-                    self.env._("Name the department that takes regie.")
-                )
-            if (
-                weging.weging_type == "beslis"
-                and weging.uitkomst_code == "vervolganalyse"
-            ):
-                w3 = weging.signaal_id._latest_weging("w3")
-                if not w3.positive:
-                    raise ValidationError(
-                        self.env._(
-                            "A vervolganalyse needs a weging 3 that found the "
-                            "signal heavy enough."
-                        )
-                    )
-            if (
-                weging.weging_type == "w4"
-                and not weging.signaal_id.sudo().raadpleging_ids.filtered("is_hit")
-            ):
-                raise ValidationError(
-                    self.env._("Weging 4 weighs the hits: there is no hit.")
-                )
+            )
+        if self.weging_type == "w5" and not self.privacy_check:
+            problems.append(self.env._("Say which privacy check this is (2A or 2B)."))
+        return problems
+
+    # What an outcome needs (the ``needs`` of ``stappenplan.OUTCOMES``): a
+    # message when it is missing.
+    def _need_verankering(self):
+        if not self.indicator_ids:
+            return self.env._(
+                "Weging 1 can only conclude ondermijning with at least one "
+                "indicator of situationele en lokale verankering."
+            )
+
+    def _need_taak(self):
+        if not self.taak_id:
+            return self.env._(
+                "Weging 2A: name the task or power of the gemeente the signal may "
+                "lead to action under."
+            )
+
+    def _need_grondgebied(self):
+        if not (self.within_gemeente or self.other_link):
+            return self.env._(
+                "Weging 2B: within the gemeente means the object lies within its "
+                "boundary or the subject lives there, or another link with the "
+                "gemeente."
+            )
+
+    def _need_buiten_grondgebied(self):
+        if self.within_gemeente or self.other_link:
+            return self.env._(
+                "Weging 2B: the answers say the signal concerns the gemeente."
+            )
+
+    def _need_criteria_voldaan(self):
+        required = self.env["ondermijning.weging.criterium"].search(
+            [
+                ("required", "=", True),
+                ("company_id", "in", (self.company_id.id, False)),
+            ]
+        )
+        missing = required - self.criterium_ids
+        if missing:
+            return self.env._(
+                "Heavy enough only when every required criterion is met: %s.",
+                ", ".join(missing.mapped("name")),
+            )
+
+    def _need_afdeling(self):
+        if not self.afdeling_id:
+            return self.env._("Name the department that takes regie.")
+
+    def _need_weging3_zwaar(self):
+        if not self.signaal_id._latest_weging("w3").positive:
+            return self.env._(
+                "A vervolganalyse needs a weging 3 that found the signal heavy enough."
+            )
+
+    def _need_relevant_hit(self):
+        if not self.signaal_id.sudo().raadpleging_ids.filtered("is_hit"):
+            return self.env._("Weging 4 weighs the hits: there is no relevant hit.")
+
+    def _need_privacy_check(self):
+        if self.privacy_check == "2a" and not (
+            (self.pc2a_afdeling_ids or self.pc2a_partner_ids) and self.pc2a_data
+        ):
+            return self.env._(
+                "Privacy check 2A: say which data may be shared, and with which "
+                "departments or partners."
+            )
+        if self.privacy_check == "2b" and not (
+            self.pc2b_exchange and self.pc2b_permitted
+        ):
+            return self.env._(
+                "Privacy check 2B: describe the data exchange the approach needs; "
+                "sharing is only agreed when it is permitted."
+            )
 
     def _apply_outcome(self):
-        """What the outcome means for the signal or casus."""
+        """What the outcome means for the signal or casus (the stappenplan's)."""
         self.ensure_one()
-        outcome = self.uitkomst_id
+        outcome = stappenplan.outcome(self.weging_type, self.uitkomst_code)
         if self.weging_type == "w5":
             self.casus_id._on_privacy_check(self)
+            self.casus_id._log_event(self._event_text())
             return
         signal = self.signaal_id
-        if self.weging_type == "w4" and outcome.code == "casusoverleg":
+        signal._log_event(self._event_text())
+        if outcome.effect == stappenplan.OPEN_CASUS:
             signal._open_casus()
-        if outcome.end_state:
+        end_state = stappenplan.end_state_of(
+            self.weging_type, self.uitkomst_code, referred=bool(self.referred_to)
+        )
+        if end_state:
             signal._end(
-                outcome.end_state,
+                end_state,
                 self.motivation,
                 referred_to=self.referred_to,
                 afdeling=self.afdeling_id,
             )
         signal._schedule_weging_activity()
+
+    def _event_text(self):
+        """The history line of a weging: which, what outcome, by whom (never
+        the motivation)."""
+        return self.env._(
+            "%(weging)s recorded by %(user)s: %(outcome)s.",
+            weging=self._type_label(),
+            user=self.user_id.name,
+            outcome=self.uitkomst_id.name,
+        )
 
     def _audit_owner(self):
         wegingen = self.sudo()

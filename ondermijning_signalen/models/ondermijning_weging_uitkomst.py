@@ -1,27 +1,17 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-WEGING_TYPES = [
-    ("w1", "Weging 1: ondermijning?"),
-    ("w2a", "Weging 2A: taak van de gemeente?"),
-    ("w2b", "Weging 2B: binnen de gemeente?"),
-    ("w3", "Weging 3: zwaarte"),
-    ("beslis", "Beslismoment"),
-    ("w4", "Weging 4: uitkomst van de hits"),
-    ("w5", "Weging 5: privacy checks 2A/2B"),
-]
+from .. import stappenplan
+from ..stappenplan import END_STATES, WEGING_TYPES
 
-END_STATES = [
-    ("niet_in_behandeling", "Niet in behandeling"),
-    ("doorverwezen", "Doorverwezen"),
-    ("afdeling", "Naar afdeling"),
-    ("riec", "Naar RIEC"),
-    ("casus_afgesloten", "Casus afgesloten"),
-]
+__all__ = ["END_STATES", "WEGING_TYPES", "OndermijningWegingUitkomst"]
 
 
 class OndermijningWegingUitkomst(models.Model):
-    """A possible outcome of a weging. The code drives the process (gates
-    and end states); the label is the gemeente's wording."""
+    """A possible outcome of a weging: the gemeente's wording of one of the
+    protocol's outcomes. What the outcome means (the signal goes on, ends,
+    is referred, opens a casus) is the stappenplan's (``stappenplan.py``),
+    by its code."""
 
     _name = "ondermijning.weging.uitkomst"
     _inherit = ["ondermijning.guard.mixin"]
@@ -32,17 +22,28 @@ class OndermijningWegingUitkomst(models.Model):
     code = fields.Char(required=True, index=True)
     weging_type = fields.Selection(WEGING_TYPES, required=True)
     sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
     positive = fields.Boolean(
-        help="The signal may go on to the next step after this outcome."
+        compute="_compute_meaning",
+        store=True,
+        help="The signal may go on to the next step after this outcome.",
     )
     end_state = fields.Selection(
-        END_STATES, help="Recording this outcome ends the signal in this end state."
+        END_STATES,
+        compute="_compute_meaning",
+        store=True,
+        help="Recording this outcome ends the signal in this end state.",
     )
-    needs_referral = fields.Boolean(
-        help="The weging must say to which instantie or gemeente it is referred."
+    offers_referral = fields.Boolean(
+        compute="_compute_meaning",
+        store=True,
+        help="Not taken into treatment and, where needed, referred: naming where "
+        "to refers it (doorverwezen).",
     )
     needs_afdeling = fields.Boolean(
-        help="The weging must name the department that takes regie."
+        compute="_compute_meaning",
+        store=True,
+        help="The weging must name the department that takes regie.",
     )
 
     _sql_constraints = [
@@ -52,3 +53,32 @@ class OndermijningWegingUitkomst(models.Model):
             "Outcome codes are unique per weging.",
         ),
     ]
+
+    @api.depends("weging_type", "code")
+    def _compute_meaning(self):
+        for uitkomst in self:
+            outcome = stappenplan.outcome(uitkomst.weging_type, uitkomst.code)
+            uitkomst.positive = bool(outcome) and stappenplan.lets_on(
+                uitkomst.weging_type, uitkomst.code
+            )
+            uitkomst.end_state = (
+                outcome
+                and outcome.effect != stappenplan.REFERRAL
+                and stappenplan.end_state_of(uitkomst.weging_type, uitkomst.code)
+            ) or False
+            uitkomst.offers_referral = bool(
+                outcome and outcome.effect == stappenplan.REFERRAL
+            )
+            uitkomst.needs_afdeling = bool(outcome and "afdeling" in outcome.needs)
+
+    @api.constrains("weging_type", "code")
+    def _check_protocol_outcome(self):
+        for uitkomst in self:
+            if not stappenplan.outcome(uitkomst.weging_type, uitkomst.code):
+                raise ValidationError(
+                    self.env._(
+                        "%(code)s is not an outcome of %(weging)s in the stappenplan.",
+                        code=uitkomst.code,
+                        weging=dict(WEGING_TYPES)[uitkomst.weging_type],
+                    )
+                )

@@ -105,8 +105,19 @@ class OndermijningCase(TransactionCase):
             values["signalering_ids"] = [
                 (4, self.env.ref("ondermijning_signalen.indicator_signalering_2").id)
             ]
+        if (weging_type, code) == ("w2a", "gemeentelijke_taak"):
+            values["taak_id"] = self.env.ref(
+                "ondermijning_signalen.taak_openbare_orde"
+            ).id
         if weging_type == "w2b":
             values["register"] = "bag"
+            values["subject_kind"] = "subject"
+            values["within_gemeente"] = code == "binnen_gemeente"
+        if (weging_type, code) == ("w3", "voldoende_zwaar"):
+            required = self.env["ondermijning.weging.criterium"].search(
+                [("required", "=", True)]
+            )
+            values["criterium_ids"] = [(6, 0, required.ids)]
         values.update(vals)
         return (
             self.env["ondermijning.weging"].with_user(self.users[role]).create(values)
@@ -123,9 +134,34 @@ class OndermijningCase(TransactionCase):
 
     def through_stap2(self, signal):
         self.through_stap1(signal)
-        self.weeg(signal, "w3", "voldoende_zwaar", is_concrete=True, is_recent=True)
+        self.weeg(signal, "w3", "voldoende_zwaar")
         self.weeg(signal, "beslis", "vervolganalyse", role="team")
         self.move(signal, "stap3")
+
+    def privacy_check(self, casus, kind="2a", code="akkoord", **vals):
+        """Weging 5 as the privacyfunctionaris: 2A (what may be shared with
+        whom) or 2B (the exchange the approach needs, permitted)."""
+        values = {
+            "casus_id": casus.id,
+            "weging_type": "w5",
+            "privacy_check": kind,
+            "uitkomst_id": self.outcome("w5", code).id,
+            "motivation": f"Privacy check {kind}",
+        }
+        if kind == "2a":
+            values.update(
+                pc2a_afdeling_ids=[(6, 0, self.afdeling.ids)],
+                pc2a_partner_ids=[(6, 0, self.politie.ids)],
+                pc2a_data="Adres en KvK-gegevens",
+            )
+        else:
+            values.update(pc2b_exchange="Vergunningdossier", pc2b_permitted=True)
+        values.update(vals)
+        return (
+            self.env["ondermijning.weging"]
+            .with_user(self.users["privacy"])
+            .create(values)
+        )
 
     def approve_source(self, signal, xmlid="ondermijning_signalen.bron_1"):
         return (

@@ -88,8 +88,21 @@ class TestNothingInClear(RpcCase):
                     ]
                 },
             ),
-            ("w2a", "gemeentelijke_taak", {}),
-            ("w2b", "binnen_gemeente", {"register": "bag"}),
+            (
+                "w2a",
+                "gemeentelijke_taak",
+                {"taak_id": self.env.ref("ondermijning_signalen.taak_bibob").id},
+            ),
+            (
+                "w2b",
+                "binnen_gemeente",
+                {
+                    "register": "bag",
+                    "subject_kind": "subject",
+                    "within_gemeente": True,
+                    "other_link_note": self.text("link"),
+                },
+            ),
         ):
             self.call(
                 "medewerker",
@@ -176,7 +189,9 @@ class TestNothingInClear(RpcCase):
             "w3",
             "voldoende_zwaar",
             motivation=self.text("w3"),
-            is_concrete=True,
+            research_done=True,
+            research_query=self.text("gezocht"),
+            research_ground=self.text("criterium"),
         )
         self.weeg(signal, "beslis", "vervolganalyse", role="team", motivation="x")
         self.move(signal, "stap3")
@@ -213,9 +228,23 @@ class TestNothingInClear(RpcCase):
             {
                 "casus_id": casus.id,
                 "weging_type": "w5",
+                "privacy_check": "2a",
                 "uitkomst_id": self.outcome("w5", "akkoord").id,
-                "motivation": self.text("w5"),
+                "motivation": self.text("w5 2a"),
+                "pc2a_afdeling_ids": [Command.set(self.afdeling.ids)],
                 "pc2a_data": self.text("2a"),
+            },
+        )
+        self.call(
+            "privacy",
+            "ondermijning.weging",
+            "create",
+            {
+                "casus_id": casus.id,
+                "weging_type": "w5",
+                "privacy_check": "2b",
+                "uitkomst_id": self.outcome("w5", "akkoord").id,
+                "motivation": self.text("w5 2b"),
                 "pc2b_exchange": self.text("2b"),
                 "pc2b_permitted": True,
             },

@@ -65,15 +65,7 @@ class TestRetention(OndermijningCase):
 
     def close_casus(self, casus, monitoring_until=None):
         """Weging 5, plan, an intervention, result and monitoring, closed."""
-        self.env["ondermijning.weging"].with_user(self.users["privacy"]).create(
-            {
-                "casus_id": casus.id,
-                "weging_type": "w5",
-                "uitkomst_id": self.outcome("w5", "akkoord").id,
-                "motivation": "Noodzakelijk",
-                "pc2a_afdeling_ids": [Command.set(self.afdeling.ids)],
-            }
-        )
+        self.privacy_check(casus, "2a")
         as_medewerker = casus.with_user(self.users["medewerker"])
         as_medewerker.action_next_state()
         as_medewerker.plan_van_aanpak = "Sluiting pand"
@@ -91,6 +83,7 @@ class TestRetention(OndermijningCase):
                 }
             )
         )
+        self.privacy_check(casus, "2b")
         as_medewerker.action_next_state()
         intervention.with_user(self.users["medewerker"]).write(
             {"state": "afgerond", "result": "Gesloten"}

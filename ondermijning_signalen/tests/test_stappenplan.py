@@ -245,19 +245,7 @@ class TestStappenplan(OndermijningCase):
                     "motivation": "x",
                 }
             )
-        self.env["ondermijning.weging"].with_user(self.users["privacy"]).create(
-            {
-                "casus_id": casus.id,
-                "weging_type": "w5",
-                "uitkomst_id": self.outcome("w5", "akkoord").id,
-                "motivation": "Noodzakelijk voor de aanpak",
-                "pc2a_afdeling_ids": [(4, self.afdeling.id)],
-                "pc2a_partner_ids": [(4, self.politie.id)],
-                "pc2a_data": "Adres en KvK-gegevens",
-                "pc2b_exchange": "Vergunningdossier",
-                "pc2b_permitted": True,
-            }
-        )
+        self.privacy_check(casus, "2a")
         self.assertEqual(casus.cleared_afdeling_ids, self.afdeling)
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "plan")
@@ -285,6 +273,10 @@ class TestStappenplan(OndermijningCase):
         self.assertEqual(
             intervention.activity_ids.summary, intervention.instrument_id.name
         )
+        # "tot slot": privacy check 2B once the approach is set
+        with self.assertRefused(UserError, "privacy check 2B"):
+            as_medewerker.action_next_state()
+        self.privacy_check(casus, "2b")
         as_medewerker.action_next_state()
         self.assertEqual(casus.state, "uitvoering")
         with self.assertRefused(UserError, "still open.*result.*monitored"):
