@@ -26,6 +26,7 @@ from . import ondermijning_casus
 from . import ondermijning_interventie
 from . import ondermijning_overleg
 from . import ondermijning_notitie
+from . import ondermijning_vrijgave
 from . import ir_attachment
 from . import mail_message
 from . import mail_followers
@@ -35,4 +36,4 @@ from . import ondermijning_vernietigingslijst
 from . import ondermijning_vernietiging
 from . import ondermijning_signaal_spoor
 from . import ondermijning_signaal_retention
-from . import ondermijning_signaal_seal
+from . import ondermijning_signaal_access

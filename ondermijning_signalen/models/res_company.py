@@ -30,6 +30,17 @@ class ResCompany(models.Model):
         help="Everyone who can read case content must log in with a second "
         "factor (an authenticator app, or else a code by e-mail).",
     )
+    ondermijning_uncleared_agenda = fields.Selection(
+        [
+            ("placeholder", "Show that the item exists (reference only)"),
+            ("hide", "Show nothing"),
+        ],
+        string="Agenda items not cleared for a partner",
+        default="placeholder",
+        required=True,
+        help="What an overleg partner sees of a signal on the agenda that the "
+        "privacyfunctionaris did not clear for his organisation.",
+    )
     ondermijning_team_name = fields.Char(
         string="Team name shown to partners",
         default="Team Ondermijning",
@@ -41,6 +52,13 @@ class ResCompany(models.Model):
         help="The owner of a signal gets an activity this many days before the "
         "signal is destroyed, in time to ask for a legal hold.",
     )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "ondermijning_uncleared_agenda" in vals:
+            # the partners' record rule reads it
+            self.env.registry.clear_cache()
+        return result
 
     def _ondermijning_official_name(self, user):
         """The name the current user sees for a handling official: partners

@@ -1,4 +1,7 @@
-"""The seal: access control on signals kept after their end.
+"""Access control on a signal's content: the seal, and what partners in an
+overleg were cleared to see.
+
+The seal.
 
 A sealed signal shows only what the protocol allows (reference, dates,
 state, destruction date) until the privacyfunctionaris opened it with a
@@ -9,7 +12,13 @@ aggregates on other fields (the sealed signal is left out), exports (refused),
 writes (refused), and what hangs from it (messages, followers, activities,
 documents, notes: closed by the content access of
 ``ondermijning.encryption.mixin``). Nobody follows a sealed signal and it has
-no activities."""
+no activities.
+
+Partner clearance. An overleg partner (politie, OM, RIEC) sees of a signal on
+the agenda of his overleg only what the privacyfunctionaris cleared for his
+organisation (``ondermijning.vrijgave``): the facts, or the facts and the
+subjects; without a clearance only that the item exists (or, as the gemeente
+sets, nothing at all: the record rule). The same doors as the seal."""
 
 from datetime import timedelta
 
@@ -50,6 +59,27 @@ SEAL_FREE_FIELDS = frozenset(
 )
 # Keeps content of sealed signals out of a query.
 NOT_SEALED_FOR_ME = ["|", ("is_sealed", "=", False), ("unseal_open", "=", True)]
+# What a clearance lets a partner see, besides what a sealed signal shows.
+CLEARED_FIELDS = {
+    "kern": frozenset(
+        {
+            "categorie_id",
+            "herkomst_id",
+            "channel",
+            "date_facts",
+            "facts_location",
+            "wijk_id",
+            "description",
+            "handler_display",
+            "casus_id",
+        }
+    ),
+}
+CLEARED_FIELDS["subjecten"] = CLEARED_FIELDS["kern"] | {"subject_ids"}
+OFFICIAL_OR_STAFF = (
+    "ondermijning_signalen.group_medewerker",
+    "ondermijning_signalen.group_afdeling",
+)
 
 
 def _field_name(spec):
@@ -59,6 +89,14 @@ def _field_name(spec):
 
 class OndermijningSignaal(models.Model):
     _inherit = "ondermijning.signaal"
+
+    user_is_privacy = fields.Boolean(compute="_compute_user_is_privacy")
+    vrijgave_ids = fields.One2many(
+        "ondermijning.vrijgave",
+        "signaal_id",
+        string="Cleared for partners",
+        groups="ondermijning_signalen.group_medewerker",
+    )
 
     is_sealed = fields.Boolean(
         string="Sealed",
@@ -189,6 +227,81 @@ class OndermijningSignaal(models.Model):
             )
         )
 
+    @api.depends_context("uid")
+    def _compute_user_is_privacy(self):
+        self.user_is_privacy = self._sees_sealed()
+
+    # ------------------------------------------------------------------
+    # What the user may see of which signal
+    # ------------------------------------------------------------------
+    @api.model
+    def _is_partner(self):
+        """An overleg partner (and nothing more): sees cleared content only."""
+        user = self.env.user
+        return (
+            not self.env.su
+            and user.has_group("ondermijning_signalen.group_overleg")
+            and not any(user.has_group(group) for group in OFFICIAL_OR_STAFF)
+        )
+
+    def _partner_scopes(self):
+        """{signal id: scope} of the clearances for the user's organisation."""
+        organisation = self.env.user.commercial_partner_id
+        clearances = (
+            self.env["ondermijning.vrijgave"]
+            .sudo()
+            .search(
+                [
+                    ("signaal_id", "in", [i for i in self._ids if isinstance(i, int)]),
+                    ("partner_id", "=", organisation.id),
+                ]
+            )
+        )
+        return {c.signaal_id.id: c.scope for c in clearances}
+
+    def _content_limits(self):
+        """{signal id: the fields the user may see} for the signals among
+        ``self`` whose content is (partly) withheld from the user: sealed
+        ones not opened with a reason, and for a partner every signal (as
+        far as it was cleared for his organisation)."""
+        limits = dict.fromkeys(self._sealed_closed().ids, SEAL_FREE_FIELDS)
+        if self._is_partner():
+            scopes = self._partner_scopes()
+            for signal_id in self._ids:
+                if isinstance(signal_id, int) and signal_id not in limits:
+                    limits[signal_id] = SEAL_FREE_FIELDS | CLEARED_FIELDS.get(
+                        scopes.get(signal_id), frozenset()
+                    )
+        return limits
+
+    @api.model
+    def _limit_domain(self, names):
+        """What a search, ordering or grouping on ``names`` must leave out
+        for this user: sealed signals, and for a partner what was not
+        cleared as far as those fields."""
+        domain = []
+        if self._sees_sealed() and names - SEAL_FREE_FIELDS:
+            domain = expression.AND([domain, NOT_SEALED_FOR_ME])
+        if self._is_partner() and names - SEAL_FREE_FIELDS:
+            scopes = (
+                ("subjecten",)
+                if names - CLEARED_FIELDS["kern"] - SEAL_FREE_FIELDS
+                else ("kern", "subjecten")
+            )
+            cleared = (
+                self.env["ondermijning.vrijgave"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", self.env.user.commercial_partner_id.id),
+                        ("scope", "in", scopes),
+                    ]
+                )
+                .signaal_id
+            )
+            domain = expression.AND([domain, [("id", "in", cleared.ids)]])
+        return domain
+
     @api.model
     def _ondermijning_content_domain(self):
         return NOT_SEALED_FOR_ME if self._sees_sealed() else []
@@ -216,25 +329,35 @@ class OndermijningSignaal(models.Model):
 
     def _read_format(self, fnames, load="_classic_read"):
         """read(), search_read(), web_read() and web_search_read() end here:
-        a sealed signal gives its free fields, every other field empty."""
-        closed = self._sealed_closed()
-        if not closed:
+        a signal whose content is withheld gives the fields the user may
+        see, every other field empty (lists and boards never fail on it)."""
+        limits = self._content_limits()
+        if not limits:
             return super()._read_format(fnames, load=load)
-        hidden = [name for name in fnames if name not in SEAL_FREE_FIELDS]
-        opened = self - closed
+        free = self.browse([i for i in self._ids if i not in limits])
         values = {
             vals["id"]: vals
-            for vals in super(OndermijningSignaal, opened)._read_format(
-                fnames, load=load
-            )
+            for vals in super(OndermijningSignaal, free)._read_format(fnames, load=load)
         }
-        free = [name for name in fnames if name in SEAL_FREE_FIELDS]
-        for vals in super(OndermijningSignaal, closed)._read_format(free, load=load):
-            for name in hidden:
-                field = self._fields[name]
-                vals[name] = [] if field.type in ("one2many", "many2many") else False
-            values[vals["id"]] = vals
-        if hidden and not self.env.cr.readonly:
+        by_allowed = {}
+        for signal_id, allowed in limits.items():
+            by_allowed.setdefault(allowed, []).append(signal_id)
+        for allowed, ids in by_allowed.items():
+            shown = [name for name in fnames if name in allowed]
+            hidden = [name for name in fnames if name not in allowed]
+            limited = self.browse(ids)
+            for vals in super(OndermijningSignaal, limited)._read_format(
+                shown, load=load
+            ):
+                for name in hidden:
+                    field = self._fields[name]
+                    vals[name] = (
+                        [] if field.type in ("one2many", "many2many") else False
+                    )
+                values[vals["id"]] = vals
+        closed = self._sealed_closed()
+        hidden = [name for name in fnames if name not in SEAL_FREE_FIELDS]
+        if closed and hidden and not self.env.cr.readonly:
             # a sealed record opened (not a list on a read-only cursor)
             self.env["ondermijning.audit.log"]._log(
                 closed, "read", hidden, result="withheld"
@@ -247,6 +370,14 @@ class OndermijningSignaal(models.Model):
             closed = self._sealed_closed()
             if closed:
                 raise self._seal_error(closed)
+        limits = self._content_limits()
+        if any(names - allowed for allowed in limits.values()):
+            raise AccessError(
+                self.env._(
+                    "Only what the privacyfunctionaris cleared for your organisation "
+                    "can be exported."
+                )
+            )
         return super().export_data(fields_to_export)
 
     @api.model
@@ -254,11 +385,12 @@ class OndermijningSignaal(models.Model):
         """A condition or an ordering on a field a sealed signal does not
         show leaves the sealed signals out: it would answer questions about
         them."""
-        if self._sees_sealed():
+        if not self.env.su:
             names = domain_field_names(domain)
             names |= {_field_name(part) for part in (order or "").split(",") if part}
-            if names - SEAL_FREE_FIELDS:
-                domain = expression.AND([domain or [], NOT_SEALED_FOR_ME])
+            limit_domain = self._limit_domain(names)
+            if limit_domain:
+                domain = expression.AND([domain or [], limit_domain])
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
@@ -274,11 +406,12 @@ class OndermijningSignaal(models.Model):
     ):
         """Groups and aggregates of fields a sealed signal does not show
         leave the sealed signals out."""
-        if self._sees_sealed():
+        if not self.env.su:
             names = {_field_name(spec) for spec in (*groupby, *aggregates)}
             names |= domain_field_names(having)
-            if names - SEAL_FREE_FIELDS - {"__count"}:
-                domain = expression.AND([domain or [], NOT_SEALED_FOR_ME])
+            limit_domain = self._limit_domain(names - {"__count"})
+            if limit_domain:
+                domain = expression.AND([domain or [], limit_domain])
         return super()._read_group(
             domain,
             groupby=groupby,
