@@ -360,19 +360,32 @@ class OndermijningStatistiek(models.Model):
         self.browse().check_access("read")
         query = self._search(domain)
         columns = [self._field_to_sql(self._table, fname, query) for fname in fnames]
-        query.groupby = SQL(
-            "GROUPING SETS (%s)",
-            SQL(", ").join([SQL("(%s)", column) for column in columns] + [SQL("()")]),
-        )
         treated = self._field_to_sql(self._table, "count_in_treatment", query)
         closed = self._field_to_sql(self._table, "count_closed", query)
+        select = SQL(
+            "SELECT %s FROM %s",
+            SQL(", ").join(
+                [
+                    SQL("GROUPING(%s)", SQL(", ").join(columns)),
+                    *columns,
+                    SQL("count(*)"),
+                    SQL("COALESCE(sum(%s), 0)", treated),
+                    SQL("COALESCE(sum(%s), 0)", closed),
+                ]
+            ),
+            query.from_clause,
+        )
+        # the GROUP BY is written here, not through ``Query.groupby``: that
+        # attribute only exists in Odoo 18.0 builds from 2025 on (an early
+        # 18.0 silently drops it, and PostgreSQL then refuses GROUPING())
         rows = self.env.execute_query(
-            query.select(
-                SQL("GROUPING(%s)", SQL(", ").join(columns)),
-                *columns,
-                SQL("count(*)"),
-                SQL("COALESCE(sum(%s), 0)", treated),
-                SQL("COALESCE(sum(%s), 0)", closed),
+            SQL(
+                "%s%s GROUP BY GROUPING SETS (%s)",
+                select,
+                SQL(" WHERE %s", query.where_clause) if query.where_clause else SQL(),
+                SQL(", ").join(
+                    [SQL("(%s)", column) for column in columns] + [SQL("()")]
+                ),
             )
         )
         size = len(fnames)

@@ -28,8 +28,23 @@ registry.category("web_tour.tours").add("ondermijning_statistics_download_tour",
             run: "click",
         },
         {
+            trigger: ".modal .modal-footer button[name=action_export]:enabled",
+            content: "The download was handed to the browser",
+        },
+        {
             trigger: "body:not(:has(.o_error_dialog))",
             content: "No error",
+        },
+        {
+            // the download leaves the wizard open: close it, so the tour does
+            // not end on a form in edition (early 18.0 builds fail on that)
+            trigger: ".modal .modal-footer button.btn-secondary[special=cancel]:enabled",
+            content: "Close the export wizard",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal .o_form_view))",
+            content: "The wizard is closed",
         },
     ],
 });
