@@ -1,2 +1,1 @@
-from . import ondermijning_statistiek
 from . import ondermijning_register

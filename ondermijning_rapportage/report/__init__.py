@@ -1,1 +1,3 @@
 from . import ondermijning_workbooks
+from . import ondermijning_statistiek
+from . import ondermijning_statistiek_disclosure

@@ -230,6 +230,12 @@ class _Book:
             "total": add({"bold": True, "top": 1}),
             "total_int": add({"bold": True, "top": 1, "num_format": "0"}),
             "total_days": add({"bold": True, "top": 1, "num_format": "0.0"}),
+            # a figure withheld by disclosure control ("x")
+            "hidden": add({"align": "right", "font_color": "#7F7F7F"}),
+            "total_hidden": add(
+                {"bold": True, "top": 1, "align": "right", "font_color": "#7F7F7F"}
+            ),
+            "note": add({"italic": True, "font_color": "#595959"}),
         }
 
     def table_sheet(self, name, columns, header_row=0):
@@ -253,9 +259,21 @@ class _Book:
             else:
                 sheet.write_datetime(row, col, value, fmt or self.fmt[kind])
         elif kind in ("int", "days"):
-            sheet.write_number(row, col, value, fmt or self.fmt[kind])
+            if isinstance(value, str):  # withheld ("x")
+                sheet.write_string(row, col, value, self.fmt["hidden"])
+            else:
+                sheet.write_number(row, col, value, fmt or self.fmt[kind])
         else:
             sheet.write_string(row, col, str(value), fmt)
+
+    def write_total(self, sheet, row, col, value, kind="int"):
+        """A figure of a Totaal row: a number, or withheld ("x")."""
+        if value is None:
+            return
+        if isinstance(value, str):
+            sheet.write_string(row, col, value, self.fmt["total_hidden"])
+        else:
+            sheet.write_number(row, col, value, self.fmt[f"total_{kind}"])
 
     def close(self):
         self.workbook.close()
@@ -332,20 +350,32 @@ def _breakdown_columns(label):
     ]
 
 
-def _table_with_totals(book, name, columns, rows, total_cols=()):
-    """A table sheet with a Totaal row summing ``total_cols``."""
+def _table_with_totals(book, name, columns, rows, total_cols=(), totals=None):
+    """A table sheet with a Totaal row: ``totals`` (the values of the
+    columns after the label, as the caller computed them: under disclosure
+    control they are the exact totals, not the sum of the visible cells) or
+    else the sum of ``total_cols``."""
     sheet = book.table_sheet(name, columns)
     for row, values in enumerate(rows, start=1):
         for col, column in enumerate(columns):
             book.write_cell(sheet, row, col, column.kind, values[col])
-    if rows and total_cols:
-        last = len(rows) + 1
+    last = len(rows) + 1
+    if totals is not None:
+        sheet.write_string(last, 0, "Totaal", book.fmt["total"])
+        for col, value in enumerate(totals, start=1):
+            book.write_total(sheet, last, col, value)
+    elif rows and total_cols:
         sheet.write_string(last, 0, "Totaal", book.fmt["total"])
         for col in total_cols:
             total = sum(values[col] for values in rows)
             sheet.write_number(last, col, total, book.fmt["total_int"])
     _autofilter(sheet, len(rows), columns)
     return sheet
+
+
+def _note(book, sheet, row, note):
+    if note:
+        sheet.write_string(row, 0, note, book.fmt["note"])
 
 
 def _dashboard_text(book, dashboard, stats):
@@ -360,9 +390,15 @@ def _dashboard_text(book, dashboard, stats):
     row += 1
     for label, number in stats.get("totals") or []:
         dashboard.write_string(row, 0, label, fmt["bold"])
-        if number is not None:
+        if isinstance(number, str):
+            dashboard.write_string(row, 1, number, fmt["hidden"])
+        elif number is not None:
             number_format = fmt["days"] if isinstance(number, float) else fmt["int"]
             dashboard.write_number(row, 1, number, number_format)
+        row += 1
+    if stats.get("note"):
+        row += 1
+        _note(book, dashboard, row, stats["note"])
         row += 1
     return row + 1
 
@@ -432,27 +468,47 @@ def write_statistics(fileobj, stats):
       title: str; filters: [(label, text)]; totals: [(label, number)]
       months: [(first day of the month, received, of which taken into
                 treatment, of which closed, closed in the month)]
-      breakdowns: [(sheet name, label header, [(label, count, treated, closed)])]
+      month_totals: (received, treated, closed, closed in the month), the
+                Totaal row (default: the sums)
+      breakdowns: [(sheet name, label header, [(label, count, treated,
+                    closed)], optional Totaal line (label, count, ...))]
       lead_times: [(stap label, count, average, median, p90)] (None = no data)
+      note: a line under every table (what "x" means), optional
+    A figure withheld by disclosure control is the string "x".
     """
     book = _Book(fileobj)
+    note = stats.get("note")
     # The Dashboard is the first tab; its charts refer to the data sheets.
     dashboard = book.workbook.add_worksheet("Dashboard")
     dashboard.set_column(0, 0, 32)
     dashboard.set_column(1, 1, 16)
     months = list(stats.get("months") or [])
-    _table_with_totals(
-        book, "Per maand", MONTH_COLUMNS, months, range(1, len(MONTH_COLUMNS))
+    sheet = _table_with_totals(
+        book,
+        "Per maand",
+        MONTH_COLUMNS,
+        months,
+        range(1, len(MONTH_COLUMNS)),
+        totals=stats.get("month_totals"),
     )
+    _note(book, sheet, len(months) + 3, note)
     sizes = {}
-    for sheet_name, label, lines in stats.get("breakdowns") or []:
+    for sheet_name, label, lines, *total in stats.get("breakdowns") or []:
         lines = list(lines)
         columns = _breakdown_columns(label)
-        _table_with_totals(book, sheet_name, columns, lines, (1, 2, 3))
+        sheet = _table_with_totals(
+            book,
+            sheet_name,
+            columns,
+            lines,
+            (1, 2, 3),
+            totals=total[0][1:] if total else None,
+        )
+        _note(book, sheet, len(lines) + 3, note)
         sizes[sheet_name] = len(lines)
-    _table_with_totals(
-        book, "Doorlooptijden", LEAD_COLUMNS, list(stats.get("lead_times") or [])
-    )
+    lead_times = list(stats.get("lead_times") or [])
+    sheet = _table_with_totals(book, "Doorlooptijden", LEAD_COLUMNS, lead_times)
+    _note(book, sheet, len(lead_times) + 2, note)
     row = _dashboard_text(book, dashboard, stats)
     _dashboard_charts(book, dashboard, row, len(months), sizes)
     dashboard.activate()
@@ -462,10 +518,21 @@ def write_statistics(fileobj, stats):
 # ----------------------------------------------------------------------
 # Year table (the layout of the MMA table: Gemeente | 2016 | ... | Totaal)
 # ----------------------------------------------------------------------
-def write_year_table(fileobj, years, rows, sheet_name="Jaartabel", row_totals=True):
+def write_year_table(
+    fileobj,
+    years,
+    rows,
+    sheet_name="Jaartabel",
+    row_totals=True,
+    totals=None,
+    note=None,
+):
     """``years``: the column years in order; ``rows``: [(gemeente, [count per
-    year])]. Header row, one row per gemeente, a Totaal row; with
-    ``row_totals`` also a Totaal column. Returns the column totals."""
+    year])] or [(gemeente, [count per year], row total)]. Header row, one row
+    per gemeente, a Totaal row; with ``row_totals`` also a Totaal column.
+    ``totals``: (per year, grand total) as the caller computed them (under
+    disclosure control a count may be "x" and the totals are exact, not the
+    sum of what is shown); default the sums. Returns the column totals."""
     years = list(years)
     columns = [Column("gemeente", "Gemeente", "text", 24)]
     columns += [Column(str(year), str(year), "int", 10) for year in years]
@@ -482,26 +549,31 @@ def write_year_table(fileobj, years, rows, sheet_name="Jaartabel", row_totals=Tr
     if row_totals:
         sheet.write_string(0, len(years) + 1, "Totaal", fmt["header"])
     sheet.freeze_panes(1, 1)
-    totals = [0] * len(years)
+
+    def number(value):
+        return value if isinstance(value, (int, float)) else 0
+
+    sums = [0] * len(years)
     row = 0
-    for row, (gemeente, counts) in enumerate(rows, start=1):
+    for row, (gemeente, counts, *total) in enumerate(rows, start=1):
         sheet.write_string(row, 0, gemeente)
         for col, count in enumerate(counts, start=1):
-            sheet.write_number(row, col, count or 0, fmt["int"])
-            totals[col - 1] += count or 0
+            book.write_cell(sheet, row, col, "int", count or 0)
+            sums[col - 1] += number(count)
         if row_totals:
-            sheet.write_number(
-                row, len(years) + 1, sum(c or 0 for c in counts), fmt["total_int"]
-            )
+            value = total[0] if total else sum(number(c) for c in counts)
+            book.write_total(sheet, row, len(years) + 1, value)
     sheet.autofilter(0, 0, row, len(columns) - 1)
+    year_totals, grand_total = totals if totals is not None else (sums, sum(sums))
     last = row + 1
     sheet.write_string(last, 0, "Totaal", fmt["total"])
-    for col, total in enumerate(totals, start=1):
-        sheet.write_number(last, col, total, fmt["total_int"])
+    for col, total in enumerate(year_totals, start=1):
+        book.write_total(sheet, last, col, total)
     if row_totals:
-        sheet.write_number(last, len(years) + 1, sum(totals), fmt["total_int"])
+        book.write_total(sheet, last, len(years) + 1, grand_total)
+    _note(book, sheet, last + 2, note)
     book.close()
-    return totals
+    return list(year_totals)
 
 
 # ----------------------------------------------------------------------

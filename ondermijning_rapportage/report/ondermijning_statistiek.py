@@ -4,7 +4,6 @@ import logging
 import pytz
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from odoo.addons.ondermijning_signalen.models.ondermijning_signaal import CHANNELS
@@ -13,7 +12,7 @@ from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst impor
     END_STATES,
 )
 
-from ..report import ondermijning_workbooks as workbooks
+from . import ondermijning_workbooks as workbooks
 
 _logger = logging.getLogger(__name__)
 
@@ -250,30 +249,6 @@ class OndermijningStatistiek(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Rows are for the own gemeente only; the analyst aggregates
-    # ------------------------------------------------------------------
-    def _fetch_query(self, query, fields):
-        """Individual rows only for the medewerker, and only of the
-        gemeenten they work for; aggregates (``_read_group``) do not pass
-        here, so the regional analyst keeps pivot, graph and workbooks."""
-        if not self.env.su and any(field.name != "id" for field in fields):
-            if not self.env.user.has_group("ondermijning_signalen.group_medewerker"):
-                raise AccessError(
-                    self.env._(
-                        "Statistics are available as totals only; "
-                        "individual rows are not."
-                    )
-                )
-            query.add_where(
-                SQL(
-                    "%s IN %s",
-                    SQL.identifier(query.table, "company_id"),
-                    tuple(self.env.companies.ids),
-                )
-            )
-        return super()._fetch_query(query, fields)
-
-    # ------------------------------------------------------------------
     # Filters
     # ------------------------------------------------------------------
     @api.model
@@ -333,7 +308,8 @@ class OndermijningStatistiek(models.Model):
         return domain
 
     # ------------------------------------------------------------------
-    # Figures
+    # Figures (protected by disclosure control where the user may not read
+    # the rows: see report/ondermijning_statistiek_disclosure.py)
     # ------------------------------------------------------------------
     def _label(self, fname, value):
         if isinstance(value, models.BaseModel):
@@ -342,6 +318,9 @@ class OndermijningStatistiek(models.Model):
             # (as the pivot view shows them).
             return value.sudo().display_name if value else "(geen)"
         field = self._fields[fname]
+        if field.type == "many2one":
+            record = self.env[field.comodel_name].browse(value).sudo()
+            return record.display_name if value else "(geen)"
         if field.type == "selection":
             labels = dict(field._description_selection(self.env))
             return labels.get(value) or "(geen)"
@@ -350,119 +329,87 @@ class OndermijningStatistiek(models.Model):
         return str(value) if value else "(geen)"
 
     @api.model
-    def _aggregate(self, domain, fnames):
-        """Counts per value of each of ``fnames`` and in total, in one scan
-        (GROUPING SETS) over the rows the user may aggregate (the record
-        rules apply through ``_search``).
-
-        Returns ``({fname: [(value, count, treated, closed)]}, (count,
-        treated, closed))``; a many2one value is a record."""
-        self.browse().check_access("read")
-        query = self._search(domain)
-        columns = [self._field_to_sql(self._table, fname, query) for fname in fnames]
-        treated = self._field_to_sql(self._table, "count_in_treatment", query)
-        closed = self._field_to_sql(self._table, "count_closed", query)
-        select = SQL(
-            "SELECT %s FROM %s",
-            SQL(", ").join(
-                [
-                    SQL("GROUPING(%s)", SQL(", ").join(columns)),
-                    *columns,
-                    SQL("count(*)"),
-                    SQL("COALESCE(sum(%s), 0)", treated),
-                    SQL("COALESCE(sum(%s), 0)", closed),
-                ]
-            ),
-            query.from_clause,
-        )
-        # the GROUP BY is written here, not through ``Query.groupby``: that
-        # attribute only exists in Odoo 18.0 builds from 2025 on (an early
-        # 18.0 silently drops it, and PostgreSQL then refuses GROUPING())
-        rows = self.env.execute_query(
-            SQL(
-                "%s%s GROUP BY GROUPING SETS (%s)",
-                select,
-                SQL(" WHERE %s", query.where_clause) if query.where_clause else SQL(),
-                SQL(", ").join(
-                    [SQL("(%s)", column) for column in columns] + [SQL("()")]
-                ),
+    def _breakdown_lines(self, figures, fname):
+        """[(label, count, taken into treatment, closed)] of one dimension:
+        largest first, then the hidden ones by name (their place in the
+        order would tell their size); steps in their own order."""
+        lines = []
+        for (value,), cell in figures.groups([fname]):
+            lines.append(
+                (
+                    self._label(fname, value),
+                    figures.count(cell),
+                    figures.subcount(cell, cell.treated),
+                    figures.subcount(cell, cell.closed),
+                )
             )
-        )
-        size = len(fnames)
-        everything = (1 << size) - 1
-        # GROUPING() sets the bit of every column *not* grouped on; the first
-        # column is the most significant bit
-        position = {everything - (1 << (size - 1 - i)): i for i in range(size)}
-        result = {fname: [] for fname in fnames}
-        totals = (0, 0, 0)
-        for mask, *values in rows:
-            counts = tuple(values[size:])
-            if mask == everything:
-                totals = counts
-                continue
-            index = position[mask]
-            fname = fnames[index]
-            value = values[index]
-            field = self._fields[fname]
-            if field.type == "many2one":
-                value = self.env[field.comodel_name].browse(value)
-            result[fname].append((value, *counts))
-        return result, totals
-
-    @api.model
-    def _breakdown_lines(self, fname, groups):
-        """[(label, count, taken into treatment, closed)] for one field,
-        largest first (steps in their order)."""
-        lines = [
-            (self._label(fname, value), count, treated, closed)
-            for value, count, treated, closed in groups
-        ]
         if fname == "stap":
-            order = {code: i for i, (code, _label) in enumerate(REACHED_STEPS)}
-            by_label = {self._label("stap", code): i for code, i in order.items()}
-            return sorted(lines, key=lambda line: by_label.get(line[0], 99))
-        return sorted(lines, key=lambda line: (-line[1], line[0]))
+            order = {
+                self._label("stap", code): i
+                for i, (code, _l) in enumerate(REACHED_STEPS)
+            }
+            return sorted(lines, key=lambda line: order.get(line[0], 99))
+        return sorted(
+            lines,
+            key=lambda line: (
+                line[1] == figures.HIDDEN,
+                -line[1] if line[1] != figures.HIDDEN else 0,
+                line[0],
+            ),
+        )
+
+    @staticmethod
+    def _total_line(figures, cell, label="Totaal"):
+        return (
+            label,
+            figures.count(cell),
+            figures.subcount(cell, cell.treated),
+            figures.subcount(cell, cell.closed),
+        )
 
     @api.model
-    def _monthly(self, filters, received=None):
-        """[(first day of month, received, of which taken into treatment, of
-        which closed, closed in the month)] over the period. The first three
-        follow the signals received in the month (as Meld een Vermoeden
-        reports them); the last counts by the month the signals ended.
-        ``received``: the per-month groups of ``_aggregate``, if at hand."""
-        if received is None:
-            groups, _totals = self._aggregate(
-                self._filter_domain(filters), ["date_received"]
-            )
-            received = groups["date_received"]
-        series = {
-            month: [count, treated, closed, 0]
-            for month, count, treated, closed in received
-            if month
+    def _monthly(self, filters, figures):
+        """([(first day of month, received, of which taken into treatment,
+        of which closed, closed in the month)], totals) over the period. The
+        first three follow the signals received in the month (as Meld een
+        Vermoeden reports them); the last counts by the month they ended."""
+        received = {
+            month: cell for (month,), cell in figures.groups(["date_received:month"])
         }
         domain = self._filter_domain(filters, "date_end") + [("closed", "=", True)]
-        for month, count in self._read_group(domain, ["date_end:month"], ["__count"]):
-            if month:
-                series.setdefault(month.replace(day=1), [0, 0, 0, 0])[3] = count
+        ended = self._figures(domain, [["date_end:month"]])
+        closed = {month: cell for (month,), cell in ended.groups(["date_end:month"])}
         first, last = self._month_bounds(
             filters.get("date_from"), filters.get("date_to")
         )
-        months = sorted(series)
+        months = sorted(month for month in set(received) | set(closed) if month)
         first = first or (months[0] if months else None)
         last = last or (months[-1] if months else None)
-        if not first or not last:
-            return []
-        result = []
+        rows = []
         month = first
-        while month <= last:
-            result.append((month, *series.get(month, [0, 0, 0, 0])))
+        while first and last and month <= last:
+            cell = received.get(month)
+            cell_closed = closed.get(month)
+            rows.append(
+                (
+                    month,
+                    *(self._total_line(figures, cell)[1:] if cell else (0, 0, 0)),
+                    ended.count(cell_closed) if cell_closed else 0,
+                )
+            )
             month = (month + datetime.timedelta(days=32)).replace(day=1)
-        return result
+        totals = (
+            *self._total_line(figures, figures.cell([], []))[1:],
+            ended.count(ended.cell([], [])),
+        )
+        return rows, totals
 
     @api.model
-    def _lead_times(self, domain):
+    def _lead_times(self, domain, figures=None):
         """{lead field: (count, average, median, 90th percentile)} in days,
-        computed in the database over the rows the user may aggregate."""
+        computed in the database over the rows the user may aggregate;
+        under disclosure control a figure over fewer signals than the
+        threshold is HIDDEN."""
         self.browse().check_access("read")
         query = self._search(domain)
         terms = []
@@ -478,28 +425,41 @@ class OndermijningStatistiek(models.Model):
                 ),
             ]
         row = self.env.execute_query(query.select(*terms))[0]
+        if figures is None:
+            figures = self._figures(domain, [[]])
+        total = figures.cell([], [])
         result = {}
         for i, fname in enumerate(LEAD_FIELDS):
             count, average, percentiles = row[i * 3 : (i + 1) * 3]
             median, p90 = percentiles or (None, None)
-            result[fname] = (count, average, median, p90)
+            if total.hidden or (figures.threshold and count < figures.threshold):
+                average = median = p90 = figures.HIDDEN
+            result[fname] = (figures.subcount(total, count), average, median, p90)
         return result
 
     @api.model
     def _statistics(self, filters):
         """Everything the statistics workbook shows, as plain data."""
         domain = self._filter_domain(filters)
-        fnames = [fname for _sheet, _header, fname in BREAKDOWNS] + ["date_received"]
-        groups, (total, treated, closed) = self._aggregate(domain, fnames)
-        lead = self._lead_times(domain)
+        fnames = [fname for _sheet, _header, fname in BREAKDOWNS]
+        figures = self._figures(
+            domain, [[fname] for fname in fnames] + [["date_received:month"]]
+        )
+        lead = self._lead_times(domain, figures)
+
+        def rounded(value):
+            return round(value, 2) if isinstance(value, float) else value
+
         lead_rows = [
             (
                 LEAD_LABELS[fname],
                 values[0] or 0,
-                *(round(v, 2) if v is not None else None for v in values[1:]),
+                *(rounded(v) for v in values[1:]),
             )
             for fname, values in lead.items()
         ]
+        months, month_totals = self._monthly(filters, figures)
+        _label, total, treated, closed = self._total_line(figures, figures.cell([], []))
         return {
             "title": "Statistieken ondermijningssignalen",
             "filters": self._filter_labels(filters),
@@ -507,20 +467,32 @@ class OndermijningStatistiek(models.Model):
                 ("Ontvangen", total),
                 ("In behandeling genomen", treated),
                 ("Afgesloten", closed),
-                (
-                    "Mediane doorlooptijd (dagen)",
-                    round(lead["lead_total"][2], 2)
-                    if lead["lead_total"][2] is not None
-                    else None,
-                ),
+                ("Mediane doorlooptijd (dagen)", rounded(lead["lead_total"][2])),
             ],
-            "months": self._monthly(filters, groups["date_received"]),
+            "months": months,
+            "month_totals": month_totals,
             "breakdowns": [
-                (sheet, header, self._breakdown_lines(fname, groups[fname]))
+                (
+                    sheet,
+                    header,
+                    self._breakdown_lines(figures, fname),
+                    self._total_line(figures, figures.cell([], [])),
+                )
                 for sheet, header, fname in BREAKDOWNS
             ],
             "lead_times": lead_rows,
+            "note": self._disclosure_note(figures),
         }
+
+    @api.model
+    def _disclosure_note(self, figures):
+        if not figures.threshold:
+            return None
+        return (
+            f"{figures.HIDDEN} = geheim: minder dan {figures.threshold} signalen, "
+            "of afgeschermd zodat een klein aantal niet uit de totalen "
+            "af te leiden is."
+        )
 
     @api.model
     def _filter_labels(self, filters):
@@ -559,41 +531,48 @@ class OndermijningStatistiek(models.Model):
 
     @api.model
     def _year_table(self, filters):
-        """(years, [(gemeente, [count per year])]) counted by the year the
-        signal was received, one row per gemeente (alphabetical); a gemeente
-        named in the filter has a row even without signals."""
+        """(years, [(gemeente, [count per year], total)], [total per year],
+        grand total) counted by the year the signal was received, one row per
+        gemeente (alphabetical); a gemeente named in the filter has a row
+        even without signals. Under disclosure control a count may be
+        HIDDEN; totals are the exact totals unless hidden themselves."""
         domain = self._filter_domain(filters)
-        groups = self._read_group(
-            domain, ["company_id", "date_received:year"], ["__count"]
-        )
+        figures = self._figures(domain, [["company_id", "date_received:year"]])
         counts = {}
         years = set()
-        companies = self.env["res.company"]
-        for company, year, count in groups:
+        company_ids = set(filters.get("company_ids") or [])
+        for (company_id, year), cell in figures.groups(
+            ["company_id", "date_received:year"]
+        ):
             if not year:
                 continue
-            counts[company.id, year.year] = count
+            counts[company_id, year.year] = figures.count(cell)
             years.add(year.year)
-            companies |= company
-        if filters.get("company_ids"):
-            companies |= self.env["res.company"].browse(filters["company_ids"])
+            company_ids.add(company_id)
         date_from, date_to = filters.get("date_from"), filters.get("date_to")
         if date_from and date_to:
             years = set(range(date_from.year, date_to.year + 1))
         elif years:
             years = set(range(min(years), max(years) + 1))
         years = sorted(years)
+        companies = self.env["res.company"].sudo().browse(company_ids)
         rows = sorted(
             (
                 (
-                    company.sudo().name,
+                    company.name,
                     [counts.get((company.id, year), 0) for year in years],
+                    figures.count(figures.cell(["company_id"], [company.id])),
                 )
                 for company in companies
             ),
             key=lambda row: row[0].lower(),
         )
-        return years, rows
+        year_totals = []
+        for year in years:
+            cell = figures.cell(["date_received:year"], [datetime.date(year, 1, 1)])
+            year_totals.append(figures.count(cell))
+        grand_total = figures.count(figures.cell([], []))
+        return years, rows, year_totals, grand_total, self._disclosure_note(figures)
 
     # ------------------------------------------------------------------
     # Workbooks
@@ -604,5 +583,7 @@ class OndermijningStatistiek(models.Model):
 
     @api.model
     def _export_year_table(self, fileobj, filters):
-        years, rows = self._year_table(filters)
-        return workbooks.write_year_table(fileobj, years, rows)
+        years, rows, year_totals, grand_total, note = self._year_table(filters)
+        return workbooks.write_year_table(
+            fileobj, years, rows, totals=(year_totals, grand_total), note=note
+        )
