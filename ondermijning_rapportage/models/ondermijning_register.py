@@ -8,9 +8,22 @@ from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.modules import module
 
+from ..report import ondermijning_register_reader as reader
 from ..report import ondermijning_workbooks as workbooks
 
 _logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+# Register import limits (system parameters ondermijning_rapportage.import_*)
+IMPORT_LIMITS = {
+    "upload_mb": 10,  # the uploaded file
+    "expanded_mb": 50,  # its parts unpacked (a zip bomb is refused before parsing)
+    "max_rows": 10000,  # filled rows read
+}
+# How imported signals are created (as base_import does by default).
+IMPORT_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True}
+# Dates in a register lie between this day and today.
+IMPORT_EARLIEST = datetime.date(2000, 1, 1)
 
 # Register column key -> field of ondermijning.signaal
 REGISTER_FIELDS = {
@@ -65,20 +78,23 @@ def lead_times(values):
     }
 
 
+def _dmy(day):
+    """dd-mm-jjjj, also for the years before 1000 (strftime drops zeros)."""
+    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
+
+
 class _RegisterRow:
     """One row of a register being read: typed values, and the reasons
-    (Dutch, named after the file's headers) why it cannot be imported."""
+    (translated, named after the file's headers) why it cannot be
+    imported."""
 
-    UNKNOWN = {
-        "categorie": "Onbekende categorie",
-        "herkomst": "Onbekende bron",
-        "wijk": "Onbekende wijk",
-    }
-    headers = {c.key: c.header for c in workbooks.IMPORT_COLUMNS}
+    headers = {c.key: c.header for c in reader.IMPORT_COLUMNS}
 
-    def __init__(self, raw, lookups):
+    def __init__(self, env, raw, lookups, period):
+        self.env = env
         self.raw = raw
         self.lookups = lookups
+        self.period = period  # (first, last) plausible date
         self.errors = []
 
     def text(self, key):
@@ -91,19 +107,58 @@ class _RegisterRow:
             value = value.strftime("%d-%m-%Y")
         return str(value).strip()
 
-    def missing(self, key):
-        self.errors.append(f"Verplichte waarde ontbreekt: {self.headers[key]}")
-
-    def date(self, key, required=False):
-        try:
-            value = workbooks.parse_date(self.raw.get(key))
-        except ValueError:
+    def missing(self, key, reason=None):
+        if reason:
             self.errors.append(
-                f"Ongeldige datum in {self.headers[key]}: '{self.text(key)}'"
+                self.env._(
+                    "Required value missing: %(column)s (%(reason)s)",
+                    column=self.headers[key],
+                    reason=reason,
+                )
+            )
+        else:
+            self.errors.append(
+                self.env._("Required value missing: %s", self.headers[key])
+            )
+
+    def date(self, key, required=False, not_before=None):
+        """A plausible date: between the register's first year and today,
+        and not before ``not_before`` (the date received)."""
+        try:
+            value = reader.parse_date(self.raw.get(key))
+        except (ValueError, OverflowError):
+            self.errors.append(
+                self.env._(
+                    "Invalid date in %(column)s: '%(value)s'",
+                    column=self.headers[key],
+                    value=self.text(key),
+                )
             )
             return None
-        if value is None and required:
-            self.missing(key)
+        if value is None:
+            if required:
+                self.missing(key)
+            return None
+        first, last = self.period
+        if not first <= value <= last:
+            self.errors.append(
+                self.env._(
+                    "%(column)s must lie between %(first)s and today: '%(value)s'",
+                    column=self.headers[key],
+                    first=_dmy(first),
+                    value=_dmy(value),
+                )
+            )
+            return None
+        if not_before and value < not_before:
+            self.errors.append(
+                self.env._(
+                    "%(column)s lies before the date received: '%(value)s'",
+                    column=self.headers[key],
+                    value=_dmy(value),
+                )
+            )
+            return None
         return value
 
     def lookup(self, key, table, required=False):
@@ -114,8 +169,19 @@ class _RegisterRow:
             return None
         found = self.lookups[table].get(value.lower())
         if not found:
-            label = self.UNKNOWN.get(table, f"Onbekende waarde in {self.headers[key]}")
-            self.errors.append(f"{label}: '{value}'")
+            if table == "categorie":
+                message = self.env._("Unknown category: '%s'", value)
+            elif table == "herkomst":
+                message = self.env._("Unknown source: '%s'", value)
+            elif table == "wijk":
+                message = self.env._("Unknown wijk: '%s'", value)
+            else:
+                message = self.env._(
+                    "Unknown value in %(column)s: '%(value)s'",
+                    column=self.headers[key],
+                    value=value,
+                )
+            self.errors.append(message)
         return found
 
 
@@ -467,22 +533,114 @@ class OndermijningRegister(models.AbstractModel):
         }
 
     @api.model
-    def _import_check(self, company, fileobj):
+    def _import_limits(self):
+        """Limits of a register upload (system parameters, in MB and rows;
+        a value that is not a positive number gives the default)."""
+        params = self.env["ir.config_parameter"].sudo()
+        limits = {}
+        for key, default in IMPORT_LIMITS.items():
+            raw = params.get_param(f"ondermijning_rapportage.import_{key}")
+            try:
+                value = int(raw) if raw else default
+            except ValueError:
+                value = default
+            limits[key] = value if value > 0 else default
+        return limits
+
+    @api.model
+    def _import_file_error(self, error):
+        """The translated message of a RegisterFileError."""
+        params = error.params
+        code = error.code
+
+        def mb(size):
+            return f"{size / MB:.1f}".replace(".", ",")
+
+        if code == "upload_size":
+            return self.env._(
+                "The file is %(size)s MB; a register may be at most %(limit)s MB. "
+                "Split it into smaller files.",
+                size=mb(params["size"]),
+                limit=params["limit"] // MB,
+            )
+        if code == "expanded_size":
+            return self.env._(
+                "The workbook unpacks to %(size)s MB of data; at most %(limit)s MB "
+                "is read. Save only the register sheet, or split it into smaller "
+                "files.",
+                size=mb(params["size"]),
+                limit=params["limit"] // MB,
+            )
+        if code == "parts":
+            return self.env._(
+                "The file holds %s parts: it is not an ordinary Excel workbook.",
+                params["count"],
+            )
+        if code == "dtd":
+            return self.env._(
+                "The file contains XML declarations (%s) that an Excel workbook "
+                "does not have: it is refused.",
+                params["part"],
+            )
+        if code == "rows":
+            return self.env._(
+                "The register has more than %s filled rows. Split it into files "
+                "of at most that many rows.",
+                params["limit"],
+            )
+        if code == "scanned_rows":
+            return self.env._(
+                "The first sheet has more than %s rows (empty rows included). "
+                "Delete the empty rows below the register and try again.",
+                params["limit"],
+            )
+        if code == "unreadable_row":
+            return self.env._(
+                "Row %s of the sheet cannot be read. Save the file again in Excel "
+                "and try again.",
+                params["row"],
+            )
+        if code == "empty":
+            return self.env._(
+                "The first sheet is empty: the first row must hold the column names."
+            )
+        return self.env._("The file cannot be read as an Excel (xlsx) workbook.")
+
+    @api.model
+    def _import_check_upload(self, data):
+        """Refuse an upload over the size limit (before anything else)."""
+        limit = self._import_limits()["upload_mb"] * MB
+        if len(data) > limit:
+            error = reader.RegisterFileError("upload_size", size=len(data), limit=limit)
+            raise UserError(self._import_file_error(error))
+
+    @api.model
+    def _import_read(self, data):
+        """(keys, rows) of an uploaded register, within the limits."""
+        self._import_check_upload(data)
+        limits = self._import_limits()
+        try:
+            return reader.read_register(
+                data,
+                max_rows=limits["max_rows"],
+                max_expanded=limits["expanded_mb"] * MB,
+            )
+        except reader.RegisterFileError as error:
+            raise UserError(self._import_file_error(error)) from error
+
+    @api.model
+    def _import_check(self, company, data):
         """Read and check every row of a register workbook without writing
         anything. Returns a list of dicts, one per row: row (number), label
         fields for the preview (mma_number, date_received, categorie), vals
-        (the signal values, or None) and errors (the reasons, Dutch)."""
+        (the signal values, or None) and errors (the reasons, translated).
+        ``data``: the file's bytes (or a binary file object)."""
         self.env["ondermijning.signaal"].check_access("create")
-        try:
-            keys, rows = workbooks.read_register(fileobj)
-        except workbooks.RegisterFileError as exc:
-            raise UserError(
-                self.env._("The file cannot be read as an Excel register (%s).", exc)
-            ) from exc
+        if hasattr(data, "read"):
+            data = data.read()
+        keys, rows = self._import_read(data)
         missing = [
-            c.header
-            for c in workbooks.IMPORT_COLUMNS
-            if c.required and c.key not in keys
+            c.header for c in reader.IMPORT_COLUMNS if c.required and c.key not in keys
         ]
         if missing:
             rows.close()
@@ -495,12 +653,19 @@ class OndermijningRegister(models.AbstractModel):
             )
         lookups = self._import_lookups(company)
         tz = self.env["ondermijning.statistiek"]._tz()
+        today = datetime.datetime.now(tz).date()
+        period = (IMPORT_EARLIEST, today)
         results = []
         seen_numbers = {}
-        for number, raw in rows:
-            results.append(
-                self._import_check_row(company, number, raw, lookups, tz, seen_numbers)
-            )
+        try:
+            for number, raw in rows:
+                results.append(
+                    self._import_check_row(
+                        company, number, raw, lookups, tz, seen_numbers, period
+                    )
+                )
+        except reader.RegisterFileError as error:
+            raise UserError(self._import_file_error(error)) from error
         self._import_check_existing_numbers(company, results)
         for result in results:
             if result["errors"]:
@@ -508,10 +673,14 @@ class OndermijningRegister(models.AbstractModel):
         return results
 
     @api.model
-    def _import_check_row(self, company, number, raw, lookups, tz, seen_numbers):
+    def _import_check_row(
+        self, company, number, raw, lookups, tz, seen_numbers, period=None
+    ):
         """Check one register row: the signal values and the reasons it
-        cannot be imported (Dutch, as the file's headers)."""
-        row = _RegisterRow(raw, lookups)
+        cannot be imported (translated, as the file's headers)."""
+        if period is None:
+            period = (IMPORT_EARLIEST, datetime.datetime.now(tz).date())
+        row = _RegisterRow(self.env, raw, lookups, period)
         received = row.date("date_received", required=True)
         mma_number = row.text("mma_number")
         herkomst = row.lookup("herkomst", "herkomst")
@@ -520,15 +689,16 @@ class OndermijningRegister(models.AbstractModel):
             herkomst = default.id if default else None
         mma_herkomst = lookups["mma_herkomst"]
         if mma_herkomst and herkomst == mma_herkomst.id and not mma_number:
-            row.errors.append(
-                f"Verplichte waarde ontbreekt: {row.headers['mma_number']} "
-                "(de bron is MMA)"
-            )
+            row.missing("mma_number", self.env._("the source is MMA"))
         if mma_number:
             first = seen_numbers.setdefault(mma_number.lower(), number)
             if first != number:
                 row.errors.append(
-                    f"Dubbel MMA-nummer '{mma_number}' (ook in rij {first})"
+                    self.env._(
+                        "Duplicate MMA number '%(number)s' (also in row %(row)s)",
+                        number=mma_number,
+                        row=first,
+                    )
                 )
         vals = {
             "company_id": company.id,
@@ -536,9 +706,10 @@ class OndermijningRegister(models.AbstractModel):
             "herkomst_id": herkomst,
             "mma_number": mma_number or False,
             "mma_date_received": received if mma_number else False,
-            "mma_date_opened": row.date("mma_date_opened") or False,
+            "mma_date_opened": row.date("mma_date_opened", not_before=received)
+            or False,
             "mma_discipline": row.lookup("mma_discipline", "mma_discipline") or False,
-            "bt_tafel_date": row.date("bt_tafel_date") or False,
+            "bt_tafel_date": row.date("bt_tafel_date", not_before=received) or False,
             "mma_follow_up": row.lookup("mma_follow_up", "mma_follow_up") or False,
             "wijk_id": row.lookup("wijk", "wijk") or False,
         }
@@ -578,9 +749,25 @@ class OndermijningRegister(models.AbstractModel):
             ):
                 for result in by_number.get(existing["mma_number"].strip(), []):
                     result["errors"].append(
-                        f"Dubbel MMA-nummer '{result['mma_number']}': "
-                        f"al geregistreerd als {existing['name']}"
+                        self.env._(
+                            "Duplicate MMA number '%(number)s': already registered "
+                            "as %(reference)s",
+                            number=result["mma_number"],
+                            reference=existing["name"],
+                        )
                     )
+
+    @api.model
+    def _import_preview(self, company, data):
+        """What the import will do, row by row: the checks, then a dry run
+        that creates every valid row as the import would and rolls it all
+        back, so that whatever the signal model refuses is in the preview
+        too. Writes nothing that stays (references taken from the sequence
+        excepted: see _import_write)."""
+        results = self._import_check(company, data)
+        if results and not any(result["errors"] for result in results):
+            self._import_write(results, dry_run=True)
+        return results
 
     @api.model
     def _import_create(self, company, results, batch_size=500):
@@ -594,37 +781,65 @@ class OndermijningRegister(models.AbstractModel):
             )
         if not results:
             raise UserError(self.env._("The register has no rows to import."))
-        Signal = self.env["ondermijning.signaal"]
+        signals = self._import_write(results, batch_size=batch_size)
+        if signals is None:
+            raise ImportFailed(
+                self.env._("The register could not be imported: nothing was imported."),
+                results,
+            )
+        return signals
+
+    @api.model
+    def _import_write(self, results, dry_run=False, batch_size=500):
+        """Create the signals of ``results`` in one savepoint, kept unless
+        ``dry_run``. If creating fails, each row is tried in a savepoint of
+        its own to name the rows that fail (their reasons are added to
+        ``results``) and all of it is rolled back; returns None then, else
+        the signals (rolled back, so unusable, on a dry run).
+
+        A dry run leaves the sequence of references advanced (PostgreSQL
+        sequences ignore rollbacks), like any failed registration does."""
+        # as Odoo's own import: no chatter message and no tracking per
+        # imported record (the audit log records the creation)
+        Signal = self.env["ondermijning.signaal"].with_context(**IMPORT_CONTEXT)
         vals_list = [result["vals"] for result in results]
-        progress = self._progress_notifier(
-            len(vals_list), self.env._("Register import"), minimum=2000
+        progress = (
+            None
+            if dry_run
+            else self._progress_notifier(
+                len(vals_list), self.env._("Register import"), minimum=2000
+            )
         )
+        # what earlier calls of this transaction left to do before commit
+        # (audit lines, tracking) is done now: rolling back a savepoint
+        # forgets it
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        savepoint = self.env.cr.savepoint()
         try:
-            with self.env.cr.savepoint():
-                signals = Signal
-                for start in range(0, len(vals_list), batch_size):
-                    signals |= Signal.create(vals_list[start : start + batch_size])
-                    if progress:
-                        progress(len(signals))
-                self.env.flush_all()
-            return signals
-        except Exception as exc:  # noqa: BLE001 - any failure: find the rows, write nothing
+            signals = Signal
+            for start in range(0, len(vals_list), batch_size):
+                signals |= Signal.create(vals_list[start : start + batch_size])
+                if progress:
+                    progress(len(signals))
+            self.env.flush_all()
+        except Exception as exc:  # noqa: BLE001 - any failure: find the rows, keep nothing
+            savepoint.close(rollback=True)
             _logger.info(
                 "Register import failed as a whole (%s); checking row by row",
                 type(exc).__name__,
             )
-        self._import_find_failures(results)
-        raise ImportFailed(
-            self.env._("The register could not be imported: nothing was imported."),
-            results,
-        )
+            self._import_find_failures(results)
+            return None
+        savepoint.close(rollback=dry_run)
+        return signals
 
     @api.model
     def _import_find_failures(self, results):
         """Try each row in its own savepoint to name the rows that fail,
         then roll all of it back."""
 
-        Signal = self.env["ondermijning.signaal"]
+        Signal = self.env["ondermijning.signaal"].with_context(**IMPORT_CONTEXT)
         # closing() rolls the outer savepoint back whatever happened inside
         with contextlib.closing(self.env.cr.savepoint()):
             for result in results:
@@ -635,7 +850,9 @@ class OndermijningRegister(models.AbstractModel):
                 except Exception as exc:  # noqa: BLE001
                     message = exc.args[0] if exc.args else str(exc)
                     first_line = str(message).splitlines()[0][:200]
-                    result["errors"].append(f"Kan niet worden opgeslagen: {first_line}")
+                    result["errors"].append(
+                        self.env._("Cannot be saved: %s", first_line)
+                    )
         if not any(result["errors"] for result in results):
             for result in results:
-                result["errors"].append("Kan niet worden opgeslagen (onbekende fout)")
+                result["errors"].append(self.env._("Cannot be saved (unknown error)"))

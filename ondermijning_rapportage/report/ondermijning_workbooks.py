@@ -75,132 +75,6 @@ DESTRUCTION_COLUMNS = [
     Column("user", "Uitgevoerd door", "text", 22),
 ]
 
-# The register import: header, key, kind, required, help (shown in the template).
-ImportColumn = namedtuple("ImportColumn", "key header kind required width help")
-IMPORT_COLUMNS = [
-    ImportColumn(
-        "mma_number",
-        "MMA-nummer",
-        "text",
-        False,
-        16,
-        "Meldingnummer van MMA; verplicht als de bron MMA is.",
-    ),
-    ImportColumn(
-        "date_received",
-        "Ontvangen",
-        "date",
-        True,
-        13,
-        "Datum waarop de melding is ontvangen (dd-mm-jjjj).",
-    ),
-    ImportColumn(
-        "mma_date_opened",
-        "Geopend",
-        "date",
-        False,
-        13,
-        "Datum waarop de MMA-melding is geopend.",
-    ),
-    ImportColumn(
-        "categorie",
-        "Categorie",
-        "text",
-        True,
-        30,
-        "Een bestaande categorie, bijv. Drugsdelicten of Woonfraude.",
-    ),
-    ImportColumn(
-        "mma_discipline",
-        "Mono/multi",
-        "text",
-        False,
-        14,
-        "mono of multi (monodisciplinair / multidisciplinair).",
-    ),
-    ImportColumn(
-        "bt_tafel_date",
-        "BT-tafel",
-        "date",
-        False,
-        13,
-        "Datum waarop de melding in de BT-ondermijningstafel is ingebracht.",
-    ),
-    ImportColumn(
-        "mma_follow_up",
-        "Resultaat/vervolg",
-        "text",
-        False,
-        30,
-        "Geen actie, Opgepakt door gemeente (mono), Ingebracht in "
-        "BT-ondermijningstafel, Overgelaten aan politie, Ingebracht bij RIEC, Overig.",
-    ),
-    ImportColumn(
-        "herkomst",
-        "Bron",
-        "text",
-        False,
-        26,
-        "Leeg = MMA als er een MMA-nummer is, anders Intern meldpunt.",
-    ),
-    ImportColumn(
-        "channel",
-        "Kanaal",
-        "text",
-        False,
-        14,
-        "Telefoon, E-mail, Web, Balie, MMA-platform, Post of Overig.",
-    ),
-    ImportColumn(
-        "wijk", "Wijk", "text", False, 20, "Een bestaande wijk van de gemeente."
-    ),
-    ImportColumn(
-        "facts_location",
-        "Plaats",
-        "text",
-        False,
-        30,
-        "Adres of omschrijving van de plaats (wordt versleuteld opgeslagen).",
-    ),
-    ImportColumn(
-        "description",
-        "Omschrijving",
-        "text",
-        False,
-        60,
-        "De inhoud van de melding (wordt versleuteld opgeslagen).",
-    ),
-]
-# Other spellings accepted in an existing register (lower case).
-IMPORT_HEADER_ALIASES = {
-    "mma nummer": "mma_number",
-    "mma-meldingnummer": "mma_number",
-    "meldingnummer": "mma_number",
-    "nummer": "mma_number",
-    "ontvangen op": "date_received",
-    "datum ontvangen": "date_received",
-    "mma ontvangen": "date_received",
-    "datum melding": "date_received",
-    "geopend op": "mma_date_opened",
-    "datum geopend": "mma_date_opened",
-    "mma geopend": "mma_date_opened",
-    "type melding": "categorie",
-    "soort melding": "categorie",
-    "type": "categorie",
-    "mono/multidisciplinair": "mma_discipline",
-    "mono- of multidisciplinair": "mma_discipline",
-    "bt-ondermijningstafel": "bt_tafel_date",
-    "ingebracht bt-tafel": "bt_tafel_date",
-    "resultaat": "mma_follow_up",
-    "vervolg": "mma_follow_up",
-    "resultaat / vervolg": "mma_follow_up",
-    "herkomst": "herkomst",
-    "locatie": "facts_location",
-    "adres": "facts_location",
-    "inhoud": "description",
-    "melding": "description",
-}
-
 
 class _Book:
     """A workbook with the formats every sheet shares."""
@@ -597,10 +471,13 @@ def write_destruction_log(fileobj, rows, title=None, columns=None):
 # ----------------------------------------------------------------------
 # Import template and reader
 # ----------------------------------------------------------------------
-def write_register_template(fileobj, examples=None):
+def write_register_template(fileobj, examples=None, columns=None):
     """The workbook a gemeente fills in to import its existing register:
     the headers the importer expects on the first sheet, and a sheet that
-    explains each column."""
+    explains each column. ``columns``: the import format (default
+    ``IMPORT_COLUMNS`` of the register reader)."""
+    if columns is None:
+        from .ondermijning_register_reader import IMPORT_COLUMNS as columns
     book = _Book(fileobj, constant_memory=False)
     # a fixed date keeps the shipped template byte-for-byte reproducible
     book.workbook.set_properties(
@@ -620,7 +497,7 @@ def write_register_template(fileobj, examples=None):
             "valign": "top",
         }
     )
-    for col, column in enumerate(IMPORT_COLUMNS):
+    for col, column in enumerate(columns):
         sheet.set_column(
             col, col, column.width, fmt["date"] if column.kind == "date" else None
         )
@@ -630,20 +507,20 @@ def write_register_template(fileobj, examples=None):
         sheet.write_comment(0, col, column.help)
     sheet.freeze_panes(1, 0)
     for row, example in enumerate(examples or [], start=1):
-        for col, column in enumerate(IMPORT_COLUMNS):
+        for col, column in enumerate(columns):
             book.write_cell(sheet, row, col, column.kind, example.get(column.key))
-    sheet.autofilter(0, 0, max(len(examples or []), 1), len(IMPORT_COLUMNS) - 1)
+    sheet.autofilter(0, 0, max(len(examples or []), 1), len(columns) - 1)
     info = book.workbook.add_worksheet("Toelichting")
     info.set_column(0, 0, 22)
     info.set_column(1, 1, 12)
     info.set_column(2, 2, 90)
     for col, header in enumerate(("Kolom", "Verplicht", "Toelichting")):
         info.write_string(0, col, header, fmt["header"])
-    for row, column in enumerate(IMPORT_COLUMNS, start=1):
+    for row, column in enumerate(columns, start=1):
         info.write_string(row, 0, column.header)
         info.write_string(row, 1, "ja" if column.required else "nee")
         info.write_string(row, 2, column.help)
-    last = len(IMPORT_COLUMNS) + 2
+    last = len(columns) + 2
     info.write_string(last, 0, "Let op", fmt["bold"])
     info.write_string(
         last,
@@ -653,91 +530,3 @@ def write_register_template(fileobj, examples=None):
     )
     sheet.activate()
     book.close()
-
-
-class RegisterFileError(ValueError):
-    """The file cannot be read as a register (not a workbook, no headers)."""
-
-
-def _header_key(header):
-    text = " ".join(str(header or "").replace("\n", " ").split()).strip().lower()
-    for column in IMPORT_COLUMNS:
-        if column.header.lower() == text:
-            return column.key
-    return IMPORT_HEADER_ALIASES.get(text)
-
-
-def read_register(fileobj):
-    """Read the first sheet of a register workbook (openpyxl, read-only:
-    rows are read one at a time). Returns ``(keys, rows)``: the recognised
-    column keys and a generator of ``(row number, {key: raw value})`` for
-    every non-empty row. Raises RegisterFileError for an unreadable file."""
-    import zipfile
-
-    import openpyxl  # an Odoo dependency; imported here to keep writers light
-
-    try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RegisterFileError("not an xlsx workbook") from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        workbook.close()
-        raise RegisterFileError("the first sheet is empty")
-    positions = {}
-    for col, value in enumerate(header):
-        key = _header_key(value)
-        if key and key not in positions:
-            positions[key] = col
-
-    def generate():
-        try:
-            for number, values in enumerate(rows, start=2):
-                if not values or all(
-                    v is None or (isinstance(v, str) and not v.strip()) for v in values
-                ):
-                    continue
-                yield (
-                    number,
-                    {
-                        key: values[col] if col < len(values) else None
-                        for key, col in positions.items()
-                    },
-                )
-        finally:
-            workbook.close()
-
-    return list(positions), generate()
-
-
-DATE_FORMATS = (
-    "%d-%m-%Y",
-    "%d-%m-%y",
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-    "%d-%m-%Y %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%d-%m-%Y %H:%M:%S",
-)
-
-
-def parse_date(value):
-    """A date from a cell (a real date, or text in a Dutch or ISO format).
-    Returns a ``datetime.date``, None for an empty cell; raises ValueError."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in DATE_FORMATS:
-            try:
-                return datetime.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-    raise ValueError(value)
