@@ -1,1 +1,2 @@
 from . import ondermijning_register
+from . import ondermijning_register_importer

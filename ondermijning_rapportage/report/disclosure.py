@@ -37,7 +37,14 @@ filters on a dimension (the pivot's "expand header") are turned into that
 dimension by the model, so those answers stay consistent with the table.
 """
 
+import datetime
+import decimal
 from collections import defaultdict, deque
+
+from odoo import models
+from odoo.osv import expression
+
+from .ondermijning_lead_times import LEAD_FIELDS
 
 # How a hidden figure is written (CBS writes "x" for "geheim").
 HIDDEN = "x"
@@ -134,3 +141,148 @@ def _secondary(grouping, counts, hid, hidden, threshold):
                 if other != index and other not in queued:
                     queue.append(other)
                     queued.add(other)
+
+
+# ----------------------------------------------------------------------
+# Protected figures of the statistics, and the domains they are asked with
+# ----------------------------------------------------------------------
+# a sum of a 0/1 column is a count of part of a cell's signals
+SUBCOUNTS = {"count_in_treatment:sum": "treated", "count_closed:sum": "closed"}
+
+
+def norm(value):
+    """A group value as a plain, comparable key part."""
+    if isinstance(value, models.BaseModel):
+        return value.id or False
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, (decimal.Decimal, float)):
+        return int(value)  # a period number (month_number, ...)
+    if value is None:
+        return False
+    return value
+
+
+class Cell:
+    """The figures of one group: count, sub-counts and lead times."""
+
+    __slots__ = ("count", "treated", "closed", "leads", "hidden")
+
+    def __init__(self, count=0, treated=0, closed=0, leads=None, hidden=False):
+        self.count = count
+        self.treated = treated
+        self.closed = closed
+        self.leads = leads or {fname: (0, None) for fname in LEAD_FIELDS}
+        self.hidden = hidden
+
+
+class Figures:
+    """Protected figures of one filter: cells per grouping, with the
+    threshold (None: exact figures, the user may read the rows) and the
+    equality filters that were turned into dimensions (``lifted``)."""
+
+    HIDDEN = HIDDEN
+
+    def __init__(self, dims, tables, lifted, threshold):
+        self.dims = dims
+        self.tables = tables
+        self.lifted = lifted
+        self.threshold = threshold
+
+    def _grouping(self, groupby):
+        wanted = set(groupby) | set(self.lifted)
+        return tuple(dim for dim in self.dims if dim in wanted)
+
+    def cell(self, groupby, values):
+        """The cell of a group of ``groupby`` with these (normalised)
+        values; a group without signals is an empty cell."""
+        known = dict(self.lifted)
+        known.update(zip(groupby, values, strict=True))
+        grouping = self._grouping(groupby)
+        key = tuple(known[dim] for dim in grouping)
+        return self.tables[grouping].get(key) or Cell()
+
+    def groups(self, groupby):
+        """[(values in ``groupby`` order, cell)] of every group with signals."""
+        grouping = self._grouping(groupby)
+        result = []
+        for key, cell in self.tables[grouping].items():
+            values = dict(zip(grouping, key, strict=True))
+            if any(values[dim] != value for dim, value in self.lifted.items()):
+                continue
+            result.append((tuple(values[dim] for dim in groupby), cell))
+        return result
+
+    def count(self, cell):
+        """The cell's count, or HIDDEN."""
+        return self.HIDDEN if cell.hidden else cell.count
+
+    def subcount(self, cell, value):
+        """A count of part of the cell's signals (taken into treatment,
+        closed, with a lead time), or HIDDEN."""
+        if cell.hidden or (
+            self.threshold and hides_subcount(cell.count, value, self.threshold)
+        ):
+            return self.HIDDEN
+        return value
+
+    def lead_average(self, cell, fname):
+        """The average lead time over at least ``threshold`` signals."""
+        count, average = cell.leads[fname]
+        if cell.hidden or (self.threshold and count < self.threshold):
+            return self.HIDDEN
+        return average
+
+    def measure(self, cell, spec, value):
+        """An aggregate of ``_read_group`` for a shown cell (None if hidden)."""
+        if spec in SUBCOUNTS:
+            value = self.subcount(cell, getattr(cell, SUBCOUNTS[spec]))
+        elif spec.endswith(":avg"):
+            value = (
+                self.lead_average(cell, spec.split(":")[0])
+                if value is not None
+                else None
+            )
+        return None if value is self.HIDDEN else value
+
+
+class _Node:
+    """A parsed domain: an operator with its operands, or a leaf."""
+
+    __slots__ = ("operator", "operands", "leaf")
+
+    def __init__(self, operator=None, operands=(), leaf=None):
+        self.operator = operator
+        self.operands = operands
+        self.leaf = leaf
+
+    def serialize(self):
+        if self.operator is None:
+            return [self.leaf]
+        result = [self.operator]
+        for operand in self.operands:
+            result += operand.serialize()
+        return result
+
+
+def parse_domain(domain):
+    tokens = expression.normalize_domain(list(domain or []))
+
+    def parse(index):
+        token = tokens[index]
+        if token in ("&", "|"):
+            left, index = parse(index + 1)
+            right, index = parse(index)
+            return _Node(token, (left, right)), index
+        if token == "!":
+            operand, index = parse(index + 1)
+            return _Node(token, (operand,)), index
+        return _Node(leaf=token), index + 1
+
+    return parse(0)[0]
+
+
+def conjuncts(node):
+    if node.operator == "&":
+        return [part for operand in node.operands for part in conjuncts(operand)]
+    return [node]

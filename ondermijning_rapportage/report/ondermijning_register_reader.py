@@ -15,7 +15,8 @@ before anything heavy happens:
   anything openpyxl cannot read becomes a ``RegisterFileError``.
 
 Errors carry a code and parameters; the model turns them into translated
-messages.
+messages. ``RegisterRow`` checks one row's values (translated reasons through
+the ``env._`` it is given).
 """
 
 import datetime
@@ -275,6 +276,112 @@ def read_register(fileobj, max_rows=None, max_expanded=None):
             workbook.close()
 
     return list(positions), generate()
+
+
+def _dmy(day):
+    """dd-mm-jjjj, also for the years before 1000 (strftime drops zeros)."""
+    return f"{day.day:02d}-{day.month:02d}-{day.year:04d}"
+
+
+class RegisterRow:
+    """One row of a register being read: typed values, and the reasons
+    (translated by ``translate``, the model's ``env._``; named after the
+    file's headers) why it cannot be imported. ``lookups``: name -> id per
+    table; ``period``: the first and last plausible date."""
+
+    headers = {c.key: c.header for c in IMPORT_COLUMNS}
+
+    def __init__(self, raw, lookups, period, translate):
+        self._ = translate
+        self.raw = raw
+        self.lookups = lookups
+        self.period = period  # (first, last) plausible date
+        self.errors = []
+
+    def text(self, key):
+        value = self.raw.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            value = value.strftime("%d-%m-%Y")
+        return str(value).strip()
+
+    def missing(self, key, reason=None):
+        if reason:
+            self.errors.append(
+                self._(
+                    "Required value missing: %(column)s (%(reason)s)",
+                    column=self.headers[key],
+                    reason=reason,
+                )
+            )
+        else:
+            self.errors.append(self._("Required value missing: %s", self.headers[key]))
+
+    def date(self, key, required=False, not_before=None):
+        """A plausible date: between the register's first year and today,
+        and not before ``not_before`` (the date received)."""
+        try:
+            value = parse_date(self.raw.get(key))
+        except (ValueError, OverflowError):
+            self.errors.append(
+                self._(
+                    "Invalid date in %(column)s: '%(value)s'",
+                    column=self.headers[key],
+                    value=self.text(key),
+                )
+            )
+            return None
+        if value is None:
+            if required:
+                self.missing(key)
+            return None
+        first, last = self.period
+        if not first <= value <= last:
+            self.errors.append(
+                self._(
+                    "%(column)s must lie between %(first)s and today: '%(value)s'",
+                    column=self.headers[key],
+                    first=_dmy(first),
+                    value=_dmy(value),
+                )
+            )
+            return None
+        if not_before and value < not_before:
+            self.errors.append(
+                self._(
+                    "%(column)s lies before the date received: '%(value)s'",
+                    column=self.headers[key],
+                    value=_dmy(value),
+                )
+            )
+            return None
+        return value
+
+    def lookup(self, key, table, required=False):
+        value = self.text(key)
+        if not value:
+            if required:
+                self.missing(key)
+            return None
+        found = self.lookups[table].get(value.lower())
+        if not found:
+            if table == "categorie":
+                message = self._("Unknown category: '%s'", value)
+            elif table == "herkomst":
+                message = self._("Unknown source: '%s'", value)
+            elif table == "wijk":
+                message = self._("Unknown wijk: '%s'", value)
+            else:
+                message = self._(
+                    "Unknown value in %(column)s: '%(value)s'",
+                    column=self.headers[key],
+                    value=value,
+                )
+            self.errors.append(message)
+        return found
 
 
 DATE_FORMATS = (

@@ -19,8 +19,10 @@ Such users:
 - cannot search, count or read individual rows.
 """
 
-import datetime
-import decimal
+# The statistics model is split by concern (the view, its figures, disclosure
+# control), on purpose; pylint-odoo would have the extensions in one class.
+# pylint: disable=consider-merging-classes-inherited
+
 import logging
 from itertools import combinations
 
@@ -30,6 +32,8 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from . import disclosure
+from .disclosure import SUBCOUNTS
+from .ondermijning_lead_times import LEAD_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -70,8 +74,6 @@ DATE_GRANULARITIES = (
 MAX_GROUPBY = 3
 # groupby plus the equality filters turned into dimensions
 MAX_DIMENSIONS = 4
-LEAD_FIELDS = ("lead_stap1", "lead_stap2", "lead_stap3", "lead_stap4", "lead_total")
-SUBCOUNTS = {"count_in_treatment:sum": "treated", "count_closed:sum": "closed"}
 AGGREGATES = {"__count", *SUBCOUNTS, *(f"{fname}:avg" for fname in LEAD_FIELDS)}
 OPERATORS = {
     "=",
@@ -90,145 +92,6 @@ OPERATORS = {
     "=like",
     "=ilike",
 }
-
-
-def _norm(value):
-    """A group value as a plain, comparable key part."""
-    if isinstance(value, models.BaseModel):
-        return value.id or False
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, (decimal.Decimal, float)):
-        return int(value)  # a period number (month_number, ...)
-    if value is None:
-        return False
-    return value
-
-
-class Cell:
-    """The figures of one group: count, sub-counts and lead times."""
-
-    __slots__ = ("count", "treated", "closed", "leads", "hidden")
-
-    def __init__(self, count=0, treated=0, closed=0, leads=None, hidden=False):
-        self.count = count
-        self.treated = treated
-        self.closed = closed
-        self.leads = leads or {fname: (0, None) for fname in LEAD_FIELDS}
-        self.hidden = hidden
-
-
-class Figures:
-    """Protected figures of one filter: cells per grouping, with the
-    threshold (None: exact figures, the user may read the rows) and the
-    equality filters that were turned into dimensions (``lifted``)."""
-
-    HIDDEN = disclosure.HIDDEN
-
-    def __init__(self, dims, tables, lifted, threshold):
-        self.dims = dims
-        self.tables = tables
-        self.lifted = lifted
-        self.threshold = threshold
-
-    def _grouping(self, groupby):
-        wanted = set(groupby) | set(self.lifted)
-        return tuple(dim for dim in self.dims if dim in wanted)
-
-    def cell(self, groupby, values):
-        """The cell of a group of ``groupby`` with these (normalised)
-        values; a group without signals is an empty cell."""
-        known = dict(self.lifted)
-        known.update(zip(groupby, values, strict=True))
-        grouping = self._grouping(groupby)
-        key = tuple(known[dim] for dim in grouping)
-        return self.tables[grouping].get(key) or Cell()
-
-    def groups(self, groupby):
-        """[(values in ``groupby`` order, cell)] of every group with signals."""
-        grouping = self._grouping(groupby)
-        result = []
-        for key, cell in self.tables[grouping].items():
-            values = dict(zip(grouping, key, strict=True))
-            if any(values[dim] != value for dim, value in self.lifted.items()):
-                continue
-            result.append((tuple(values[dim] for dim in groupby), cell))
-        return result
-
-    def count(self, cell):
-        """The cell's count, or HIDDEN."""
-        return self.HIDDEN if cell.hidden else cell.count
-
-    def subcount(self, cell, value):
-        """A count of part of the cell's signals (taken into treatment,
-        closed, with a lead time), or HIDDEN."""
-        if cell.hidden or (
-            self.threshold
-            and disclosure.hides_subcount(cell.count, value, self.threshold)
-        ):
-            return self.HIDDEN
-        return value
-
-    def lead_average(self, cell, fname):
-        """The average lead time over at least ``threshold`` signals."""
-        count, average = cell.leads[fname]
-        if cell.hidden or (self.threshold and count < self.threshold):
-            return self.HIDDEN
-        return average
-
-    def measure(self, cell, spec, value):
-        """An aggregate of ``_read_group`` for a shown cell (None if hidden)."""
-        if spec in SUBCOUNTS:
-            value = self.subcount(cell, getattr(cell, SUBCOUNTS[spec]))
-        elif spec.endswith(":avg"):
-            value = (
-                self.lead_average(cell, spec.split(":")[0])
-                if value is not None
-                else None
-            )
-        return None if value is self.HIDDEN else value
-
-
-class _Node:
-    """A parsed domain: an operator with its operands, or a leaf."""
-
-    __slots__ = ("operator", "operands", "leaf")
-
-    def __init__(self, operator=None, operands=(), leaf=None):
-        self.operator = operator
-        self.operands = operands
-        self.leaf = leaf
-
-    def serialize(self):
-        if self.operator is None:
-            return [self.leaf]
-        result = [self.operator]
-        for operand in self.operands:
-            result += operand.serialize()
-        return result
-
-
-def _parse(domain):
-    tokens = expression.normalize_domain(list(domain or []))
-
-    def parse(index):
-        token = tokens[index]
-        if token in ("&", "|"):
-            left, index = parse(index + 1)
-            right, index = parse(index)
-            return _Node(token, (left, right)), index
-        if token == "!":
-            operand, index = parse(index + 1)
-            return _Node(token, (operand,)), index
-        return _Node(leaf=token), index + 1
-
-    return parse(0)[0]
-
-
-def _conjuncts(node):
-    if node.operator == "&":
-        return [part for operand in node.operands for part in _conjuncts(operand)]
-    return [node]
 
 
 class OndermijningStatistiek(models.Model):
@@ -330,7 +193,7 @@ class OndermijningStatistiek(models.Model):
         stay filters."""
         lifted = {}
         rest = []
-        for node in _conjuncts(_parse(domain)):
+        for node in disclosure.conjuncts(disclosure.parse_domain(domain)):
             leaf = node.leaf
             if (
                 node.operator is None
@@ -403,8 +266,8 @@ class OndermijningStatistiek(models.Model):
             for grouping, keys in hidden.items():
                 for key in keys:
                     tables[grouping][key].hidden = True
-        return Figures(
-            dims, tables, {k: _norm(v) for k, v in lifted.items()}, threshold
+        return disclosure.Figures(
+            dims, tables, {k: disclosure.norm(v) for k, v in lifted.items()}, threshold
         )
 
     @api.model
@@ -417,7 +280,7 @@ class OndermijningStatistiek(models.Model):
         query = self._search(domain)
         if query.is_empty():
             if () in tables:
-                tables[()][()] = Cell()
+                tables[()][()] = disclosure.Cell()
             return tables
         terms = [self._read_group_groupby(spec, query) for spec in dims]
         measures = [
@@ -469,16 +332,18 @@ class OndermijningStatistiek(models.Model):
             grouping = masks[mask]
             raw = dict(zip(dims, values[: len(dims)], strict=True))
             count, treated, closed, *times = values[len(dims) :]
-            tables[grouping][tuple(_norm(raw[dim]) for dim in grouping)] = Cell(
-                count,
-                treated,
-                closed,
-                {
-                    fname: (times[2 * i], times[2 * i + 1])
-                    for i, fname in enumerate(LEAD_FIELDS)
-                }
-                if leads
-                else None,
+            tables[grouping][tuple(disclosure.norm(raw[dim]) for dim in grouping)] = (
+                disclosure.Cell(
+                    count,
+                    treated,
+                    closed,
+                    {
+                        fname: (times[2 * i], times[2 * i + 1])
+                        for i, fname in enumerate(LEAD_FIELDS)
+                    }
+                    if leads
+                    else None,
+                )
             )
         return tables
 
@@ -514,7 +379,9 @@ class OndermijningStatistiek(models.Model):
         size = len(groupby)
         result = []
         for row in rows:
-            cell = figures.cell(groupby, [_norm(value) for value in row[:size]])
+            cell = figures.cell(
+                groupby, [disclosure.norm(value) for value in row[:size]]
+            )
             if cell.hidden:
                 continue
             result.append(

@@ -79,6 +79,19 @@ class ImportCase(RapportageCase):
             )
         )
 
+    def refusing(self, mma_number):
+        """The signal model refuses the row with this MMA number (as a
+        constraint the import's own checks do not know would)."""
+        Signal = type(self.env["ondermijning.signaal"])
+        original = Signal.create
+
+        def create(records, vals_list):
+            if any(vals.get("mma_number") == mma_number for vals in vals_list):
+                raise ValidationError(records.env._("Kapot"))
+            return original(records, vals_list)
+
+        return patch.object(Signal, "create", create)
+
     def count(self):
         return (
             self.env["ondermijning.signaal"]
@@ -197,17 +210,9 @@ class TestRegisterImport(ImportCase):
         wizard = self.wizard(make_register(rows))
         wizard.action_preview()
         self.assertEqual(wizard.invalid_count, 0)
-        Signal = type(self.env["ondermijning.signaal"])
-        original = Signal.create
-
-        def create(records, vals_list):
-            if any(vals.get("mma_number") == "MMA-2" for vals in vals_list):
-                raise ValidationError(records.env._("Kapot"))
-            return original(records, vals_list)
-
         before = self.count()
         audit_before = self.env["ondermijning.audit.log"].search_count([])
-        with patch.object(Signal, "create", create):
+        with self.refusing("MMA-2"):
             wizard.action_import()
         self.assertEqual(
             self.count(), before, "not even the rows before the failing one"
@@ -233,7 +238,7 @@ class TestRegisterImport(ImportCase):
     def test_only_medewerker_imports(self):
         for role in ("melder", "overleg", "analist", "afdeling"):
             with self.assertRaises(AccessError, msg=role):
-                self.env["ondermijning.register"].with_user(
+                self.env["ondermijning.register.importer"].with_user(
                     self.users[role]
                 )._import_check(self.gemeente, io.BytesIO(make_register([self.GOOD])))
             with self.assertRaises(AccessError, msg=role):
@@ -360,16 +365,8 @@ class TestRegisterImportLimits(ImportCase):
         surprise after "all rows are valid"."""
         rows = [dict(self.GOOD, **{"MMA-nummer": f"MMA-{i}"}) for i in range(1, 4)]
         wizard = self.wizard(make_register(rows))
-        Signal = type(self.env["ondermijning.signaal"])
-        original = Signal.create
-
-        def create(records, vals_list):
-            if any(vals.get("mma_number") == "MMA-2" for vals in vals_list):
-                raise ValidationError(records.env._("Kapot"))
-            return original(records, vals_list)
-
         before = self.count()
-        with patch.object(Signal, "create", create):
+        with self.refusing("MMA-2"):
             wizard.action_preview()
         self.assertEqual(self.count(), before)
         failed = wizard.line_ids.filtered(lambda line: line.state == "invalid")

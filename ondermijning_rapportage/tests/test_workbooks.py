@@ -7,6 +7,7 @@ import openpyxl
 from odoo.tests import BaseCase, tagged
 
 from ..report import ondermijning_register_reader as rd
+from ..report import ondermijning_statistics_workbook as sw
 from ..report import ondermijning_workbooks as wb
 
 
@@ -78,7 +79,7 @@ class TestWorkbookWriters(BaseCase):
 
     def test_year_table_layout(self):
         buffer = io.BytesIO()
-        totals = wb.write_year_table(
+        totals = sw.write_year_table(
             buffer, [2019, 2020], [("Almelo", [3, 4]), ("Borne", [0, 1])]
         )
         self.assertEqual(totals, [3, 5])
@@ -120,7 +121,7 @@ class TestWorkbookWriters(BaseCase):
             ],
         }
         buffer = io.BytesIO()
-        wb.write_statistics(buffer, stats)
+        sw.write_statistics(buffer, stats)
         buffer.seek(0)
         book = openpyxl.load_workbook(buffer)
         self.assertEqual(book.sheetnames[0], "Dashboard")

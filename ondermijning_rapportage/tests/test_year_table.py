@@ -159,25 +159,21 @@ class TestTwenteYearTable(RapportageCase):
     def test_same_figures_in_the_pivot_data(self):
         """The pivot view groups the same way (gemeente × year)."""
         Stat = self.env["ondermijning.statistiek"].with_user(self.analist)
+        domain = [
+            ("company_id", "in", self.twente.ids),
+            ("is_mma", "=", True),
+            ("date_received", ">=", "2016-01-01"),
+            ("date_received", "<", "2021-01-01"),
+        ]
         groups = Stat._read_group(
-            [
-                ("company_id", "in", self.twente.ids),
-                ("is_mma", "=", True),
-                ("date_received", ">=", "2016-01-01"),
-                ("date_received", "<", "2021-01-01"),
-            ],
+            domain,
             ["date_received:year"],
             ["__count"],
         )
         self.assertEqual([count for _year, count in groups], SEED_TOTALS)
         # the pivot's cells (read_group over RPC) hide what the workbook hides
         pivot = Stat.read_group(
-            [
-                ("company_id", "in", self.twente.ids),
-                ("is_mma", "=", True),
-                ("date_received", ">=", "2016-01-01"),
-                ("date_received", "<", "2021-01-01"),
-            ],
+            domain,
             ["__count"],
             ["company_id", "date_received:year"],
             lazy=False,

@@ -27,6 +27,8 @@ import sys
 import time
 import zipfile
 
+from bench_export import ensure_medewerker  # the script beside this one
+
 COMPANY_NAME = "Benchmark import gemeente"
 LOGIN = "bench_import_medewerker"
 
@@ -122,28 +124,10 @@ def ensure_fixture(env):
     company = Company.search([("name", "=", COMPANY_NAME)], limit=1) or Company.create(
         {"name": COMPANY_NAME}
     )
-    Users = env["res.users"].with_context(active_test=False)
-    user = Users.search([("login", "=", LOGIN)], limit=1)
-    if not user:
-        user = Users.create(
-            {
-                "name": "Benchmark import medewerker",
-                "login": LOGIN,
-                "company_id": company.id,
-                "company_ids": [(6, 0, company.ids)],
-                "lang": "nl_NL" if env["res.lang"]._lang_get("nl_NL") else "en_US",
-                "groups_id": [
-                    (
-                        6,
-                        0,
-                        [
-                            env.ref("base.group_user").id,
-                            env.ref("ondermijning_signalen.group_medewerker").id,
-                        ],
-                    )
-                ],
-            }
-        )
+    lang = "nl_NL" if env["res.lang"]._lang_get("nl_NL") else None
+    user = ensure_medewerker(
+        env, company, LOGIN, "Benchmark import medewerker", lang=lang
+    )
     Wijk = env["ondermijning.wijk"]
     wijken = Wijk.search([("company_id", "=", company.id)])
     if not wijken:

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.ondermijning_signalen.tools import crypto
 
-from ..models.ondermijning_register import ImportFailed
+from ..models.ondermijning_register_importer import ImportFailed
 
 
 class OndermijningRegisterImport(models.TransientModel):
@@ -59,7 +59,7 @@ class OndermijningRegisterImport(models.TransientModel):
             wizard.file = base64.b64encode(data) if data else False
 
     def _inverse_file(self):
-        Register = self.env["ondermijning.register"]
+        Register = self.env["ondermijning.register.importer"]
         for wizard in self:
             if not wizard.file:
                 wizard.file_sealed = False
@@ -109,7 +109,7 @@ class OndermijningRegisterImport(models.TransientModel):
         return data
 
     def _check(self):
-        return self.env["ondermijning.register"]._import_check(
+        return self.env["ondermijning.register.importer"]._import_check(
             self.company_id, self._data()
         )
 
@@ -133,7 +133,7 @@ class OndermijningRegisterImport(models.TransientModel):
         """Read and check the file and try the import without keeping it;
         writes only the preview lines."""
         self.ensure_one()
-        results = self.env["ondermijning.register"]._import_preview(
+        results = self.env["ondermijning.register.importer"]._import_preview(
             self.company_id, self._data()
         )
         invalid = sum(1 for result in results if result["errors"])
@@ -157,7 +157,7 @@ class OndermijningRegisterImport(models.TransientModel):
         self.ensure_one()
         results = self._check()
         try:
-            signals = self.env["ondermijning.register"]._import_create(
+            signals = self.env["ondermijning.register.importer"]._import_create(
                 self.company_id, results
             )
         except ImportFailed as failure:
