@@ -21,6 +21,18 @@ REACHED_STEPS = [code for code in STAGE_CODES if code[0] != "afgesloten"]
 # A signal counts as MMA when its source has this code (the trace keeps the
 # answer as is_mma).
 MMA_CODE = "mma"
+# The gemeenten's local time: months and years are counted by the local date
+# (a signal received on 1 January at 00:30 counts in January), and the
+# register shows and filters local days. Datetimes are stored in UTC.
+GEMEENTE_TZ = "Europe/Amsterdam"
+
+
+def local_month(column):
+    """SQL: the first day of the local month of a UTC timestamp column."""
+    return (
+        f"date_trunc('month', timezone('{GEMEENTE_TZ}', timezone('UTC', {column})))"
+        "::date"
+    )
 
 
 class OndermijningStatistiek(models.Model):
@@ -106,8 +118,8 @@ class OndermijningStatistiek(models.Model):
     # The view
     # ------------------------------------------------------------------
     # A live signal is shown exactly as the purge will leave its trace
-    # (ondermijning.signaal.spoor._create_for_signals): months instead of
-    # dates, lead times in days rounded to 2 decimals, the furthest step
+    # (ondermijning.signaal.spoor._create_for_signals): local months instead
+    # of dates, lead times in days rounded to 2 decimals, the furthest step
     # from the step dates. So every figure is the same before and after the
     # purge, whatever the period or grouping.
     def _signal_select(self):
@@ -135,8 +147,8 @@ class OndermijningStatistiek(models.Model):
             SELECT
                 s.id * 2 AS id,
                 s.company_id,
-                date_trunc('month', s.date_received)::date AS date_received,
-                date_trunc('month', s.date_end)::date AS date_end,
+                {local_month("s.date_received")} AS date_received,
+                {local_month("s.date_end")} AS date_end,
                 s.categorie_id,
                 s.herkomst_id,
                 s.channel,

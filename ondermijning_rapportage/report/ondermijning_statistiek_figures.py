@@ -16,7 +16,7 @@ from odoo.tools import SQL
 
 from . import ondermijning_statistics_workbook as statistics_workbook
 from .ondermijning_lead_times import LEAD_FIELDS, LEAD_LABELS
-from .ondermijning_statistiek import MMA_CODE, REACHED_STEPS
+from .ondermijning_statistiek import GEMEENTE_TZ, MMA_CODE, REACHED_STEPS
 
 # Breakdowns of the statistics workbook: (sheet, header, field).
 BREAKDOWNS = [
@@ -38,11 +38,9 @@ class OndermijningStatistiek(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _tz(self):
-        name = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        try:
-            return pytz.timezone(name)
-        except pytz.UnknownTimeZoneError:
-            return pytz.utc
+        """The gemeenten's time zone: local days and months everywhere (the
+        statistics, the year table, the register and its filters)."""
+        return pytz.timezone(GEMEENTE_TZ)
 
     @api.model
     def _period_bounds(self, filters, granularity):

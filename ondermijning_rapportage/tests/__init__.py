@@ -5,6 +5,7 @@ from . import test_statistiek
 from . import test_year_table
 from . import test_disclosure
 from . import test_disclosure_rule
+from . import test_local_time
 from . import test_import
 from . import test_purge
 from . import test_controller

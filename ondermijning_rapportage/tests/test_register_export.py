@@ -71,7 +71,8 @@ class TestRegisterExport(RapportageCase):
         self.assertEqual(mma["MMA-nummer"], "=SUM(1)")
         col = header.index("MMA-nummer") + 1
         self.assertEqual(sheet.cell(2, col).data_type, "s")
-        self.assertEqual(mma["Ontvangen"], datetime.datetime(2024, 3, 1, 10, 0))
+        # 10:00 UTC is 11:00 in the gemeente (winter time)
+        self.assertEqual(mma["Ontvangen"], datetime.datetime(2024, 3, 1, 11, 0))
         self.assertEqual(mma["MMA geopend"], datetime.datetime(2024, 3, 2))
         self.assertTrue(sheet.cell(2, header.index("MMA geopend") + 1).is_date)
         self.assertEqual(mma["BT-tafel"], datetime.datetime(2024, 3, 10))
