@@ -334,9 +334,11 @@ class TestDisclosureControl(RapportageCase):
         self.env["ir.config_parameter"].sudo().set_param(
             "ondermijning_rapportage.disclosure_threshold", "1"
         )
-        self.assertEqual(
-            self.stat()._disclosure_threshold(), 5, "below 2 falls back to 5"
-        )
+        logger = "odoo.addons.ondermijning_rapportage.report"
+        with self.assertLogs(logger, "WARNING") as logged:
+            threshold = self.stat()._disclosure_threshold()
+        self.assertEqual(threshold, 5, "below 2 falls back to 5")
+        self.assertIn("not a number of 2 or more", logged.output[0])
 
     def test_medewerker_who_is_also_analist(self):
         """Exact in his own gemeente, protected as soon as the figures reach
