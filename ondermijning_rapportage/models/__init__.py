@@ -1,2 +1,2 @@
-from . import ondermijning_statistiek
 from . import ondermijning_register
+from . import ondermijning_register_importer

@@ -1,4 +1,6 @@
-import contextlib
+"""The signal register and the destruction log out to Excel, as the user:
+only the rows and the columns the user may read, streamed in batches."""
+
 import datetime
 import logging
 
@@ -6,8 +8,8 @@ import pytz
 
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError, UserError
-from odoo.modules import module
 
+from ..report import ondermijning_lead_times as lead_times
 from ..report import ondermijning_workbooks as workbooks
 
 _logger = logging.getLogger(__name__)
@@ -32,108 +34,16 @@ REGISTER_FIELDS = {
     "date_end": "date_end",
     "user": "user_id",
 }
-# The step dates the lead times are computed from (same rule as the
-# statistics view: time spent in a step, until the next step or the end).
-LEAD_DATE_FIELDS = [
-    "date_received",
-    "date_stap2",
-    "date_stap3",
-    "date_stap4",
-    "date_monitoring",
-    "date_end",
-]
-LEAD_KEYS = ["lead_stap1", "lead_stap2", "lead_stap3", "lead_stap4", "lead_total"]
-
-
-def lead_times(values):
-    """{lead key: days or None} from a signal's step dates (datetimes)."""
-    received, stap2, stap3, stap4, monitoring, end = (
-        values.get(f) for f in LEAD_DATE_FIELDS
-    )
-
-    def days(later, earlier):
-        if not later or not earlier:
-            return None
-        return (later - earlier).total_seconds() / 86400.0
-
-    return {
-        "lead_stap1": days(stap2 or end, received),
-        "lead_stap2": days(stap3 or end, stap2),
-        "lead_stap3": days(stap4 or end, stap3),
-        "lead_stap4": days(monitoring or end, stap4),
-        "lead_total": days(end, received),
-    }
-
-
-class _RegisterRow:
-    """One row of a register being read: typed values, and the reasons
-    (Dutch, named after the file's headers) why it cannot be imported."""
-
-    UNKNOWN = {
-        "categorie": "Onbekende categorie",
-        "herkomst": "Onbekende bron",
-        "wijk": "Onbekende wijk",
-    }
-    headers = {c.key: c.header for c in workbooks.IMPORT_COLUMNS}
-
-    def __init__(self, raw, lookups):
-        self.raw = raw
-        self.lookups = lookups
-        self.errors = []
-
-    def text(self, key):
-        value = self.raw.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            value = value.strftime("%d-%m-%Y")
-        return str(value).strip()
-
-    def missing(self, key):
-        self.errors.append(f"Verplichte waarde ontbreekt: {self.headers[key]}")
-
-    def date(self, key, required=False):
-        try:
-            value = workbooks.parse_date(self.raw.get(key))
-        except ValueError:
-            self.errors.append(
-                f"Ongeldige datum in {self.headers[key]}: '{self.text(key)}'"
-            )
-            return None
-        if value is None and required:
-            self.missing(key)
-        return value
-
-    def lookup(self, key, table, required=False):
-        value = self.text(key)
-        if not value:
-            if required:
-                self.missing(key)
-            return None
-        found = self.lookups[table].get(value.lower())
-        if not found:
-            label = self.UNKNOWN.get(table, f"Onbekende waarde in {self.headers[key]}")
-            self.errors.append(f"{label}: '{value}'")
-        return found
-
-
-class ImportFailed(UserError):
-    """An import that wrote nothing; ``results`` holds the reasons per row."""
-
-    def __init__(self, message, results):
-        super().__init__(message)
-        self.results = results
+LEAD_KEYS = lead_times.LEAD_FIELDS
+LEAD_DATE_FIELDS = lead_times.LEAD_DATE_FIELDS
 
 
 class OndermijningRegister(models.AbstractModel):
-    """The signal register in and out of Excel: export of the rows and
-    fields the user may read, and import of an existing register with a
-    check of every row before anything is written."""
+    """The signal register out of Excel: the rows and fields the user may
+    read (the import is ``ondermijning.register.importer``)."""
 
     _name = "ondermijning.register"
-    _description = "Signal register (Excel)"
+    _description = "Signal register (Excel export)"
 
     # ------------------------------------------------------------------
     # Progress
@@ -143,8 +53,8 @@ class OndermijningRegister(models.AbstractModel):
         """A callback ``progress(done)`` that tells the user how far a long
         export or import is, every 10%, as a notification through the bus on
         a cursor of its own (the work's own transaction only ends when it is
-        done). None for short runs and in tests."""
-        if module.current_test or total < minimum:
+        done). None for runs under ``minimum`` rows: the caller decides."""
+        if total < minimum:
             return None
         partner_id = self.env.user.partner_id.id
         registry = self.env.registry
@@ -178,25 +88,11 @@ class OndermijningRegister(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _signal_domain(self, filters):
-        """The filter dict of the export wizard as a domain on signals."""
-        Stat = self.env["ondermijning.statistiek"]
-        filters = filters or {}
-        domain = []
-        start, stop = Stat._utc_bounds(filters.get("date_from"), filters.get("date_to"))
-        if start:
-            domain.append(("date_received", ">=", start))
-        if stop:
-            domain.append(("date_received", "<", stop))
-        if filters.get("company_ids"):
-            domain.append(("company_id", "in", list(filters["company_ids"])))
-        if filters.get("categorie_ids"):
-            domain.append(("categorie_id", "in", list(filters["categorie_ids"])))
-        if filters.get("stage_code"):
-            domain.append(("stage_code", "=", filters["stage_code"]))
-        if filters.get("end_state"):
-            domain.append(("end_state", "=", filters["end_state"]))
-        if filters.get("only_mma"):
-            domain.append(("herkomst_id.code", "=", "mma"))
+        """The filter dict of the export wizard as a domain on signals (the
+        same translation as the statistics': ``_filter_domain``)."""
+        domain = self.env["ondermijning.statistiek"]._filter_domain(
+            filters, target="ondermijning.signaal"
+        )
         if "is_sealed" in self.env["ondermijning.signaal"]._fields:
             # a sealed signal is read only after the privacyfunctionaris
             # opened it with a reason: it is not exported in bulk
@@ -287,7 +183,7 @@ class OndermijningRegister(models.AbstractModel):
                         value = local(value)
                     row[key] = value
                 if keys & set(LEAD_KEYS):
-                    row.update(lead_times(values))
+                    row.update(lead_times.compute(values))
                 yield row
             # keep memory flat: forget the batch (and its audit lines)
             self.env.invalidate_all()
@@ -322,7 +218,7 @@ class OndermijningRegister(models.AbstractModel):
         Log = self.env["ondermijning.vernietiging"]
         Log.check_access("read")
         Stat = self.env["ondermijning.statistiek"]
-        start, stop = Stat._utc_bounds(filters.get("date_from"), filters.get("date_to"))
+        start, stop = Stat._period_bounds(filters, "day")
         domain = []
         if start:
             domain.append(("date_destroyed", ">=", start))
@@ -384,258 +280,3 @@ class OndermijningRegister(models.AbstractModel):
     @api.model
     def _export_destruction_log(self, fileobj, filters):
         return workbooks.write_destruction_log(fileobj, self._destruction_rows(filters))
-
-    # ------------------------------------------------------------------
-    # Import
-    # ------------------------------------------------------------------
-    @api.model
-    def _import_lookups(self, company):
-        """Name -> id maps for the values a register row may name."""
-
-        def by_name(records, *langs):
-            result = {}
-            for lang in langs:
-                for record in records.with_context(lang=lang):
-                    result.setdefault(record.name.strip().lower(), record.id)
-            return result
-
-        installed = {code for code, _name in self.env["res.lang"].get_installed()}
-        langs = [
-            lang
-            for lang in dict.fromkeys([self.env.lang or "en_US", "en_US", "nl_NL"])
-            if lang in installed
-        ]
-        categories = self.env["ondermijning.categorie"].search(
-            [("company_id", "in", [False, company.id])]
-        )
-        herkomsten = self.env["ondermijning.herkomst"].search([("active", "=", True)])
-        herkomst_by_name = by_name(herkomsten, *langs)
-        for herkomst in herkomsten:
-            if herkomst.code:
-                herkomst_by_name.setdefault(herkomst.code.lower(), herkomst.id)
-        Signal = self.env["ondermijning.signaal"]
-
-        def selection(fname, extra=None):
-            result = {}
-            for key, label in Signal._fields[fname]._description_selection(self.env):
-                result[key.lower()] = key
-                result[label.strip().lower()] = key
-            for lang in langs:
-                for key, label in (
-                    Signal.with_context(lang=lang)
-                    ._fields[fname]
-                    ._description_selection(Signal.with_context(lang=lang).env)
-                ):
-                    result.setdefault(label.strip().lower(), key)
-            result.update(extra or {})
-            return result
-
-        return {
-            "categorie": by_name(categories, *langs),
-            "herkomst": herkomst_by_name,
-            "wijk": {
-                w.name.strip().lower(): w.id
-                for w in self.env["ondermijning.wijk"].search(
-                    [("company_id", "=", company.id)]
-                )
-            },
-            "mma_discipline": selection(
-                "mma_discipline",
-                {
-                    "mono": "mono",
-                    "multi": "multi",
-                    "monodisciplinair": "mono",
-                    "multidisciplinair": "multi",
-                },
-            ),
-            "mma_follow_up": selection("mma_follow_up"),
-            "channel": selection(
-                "channel",
-                {
-                    "mma": "mma_platform",
-                    "e-mail": "email",
-                    "mail": "email",
-                    "telefonisch": "telefoon",
-                },
-            ),
-            "mma_herkomst": self.env.ref(
-                "ondermijning_signalen.herkomst_mma", raise_if_not_found=False
-            ),
-            "default_herkomst": self.env.ref(
-                "ondermijning_signalen.herkomst_meldpunt", raise_if_not_found=False
-            ),
-        }
-
-    @api.model
-    def _import_check(self, company, fileobj):
-        """Read and check every row of a register workbook without writing
-        anything. Returns a list of dicts, one per row: row (number), label
-        fields for the preview (mma_number, date_received, categorie), vals
-        (the signal values, or None) and errors (the reasons, Dutch)."""
-        self.env["ondermijning.signaal"].check_access("create")
-        try:
-            keys, rows = workbooks.read_register(fileobj)
-        except workbooks.RegisterFileError as exc:
-            raise UserError(
-                self.env._("The file cannot be read as an Excel register (%s).", exc)
-            ) from exc
-        missing = [
-            c.header
-            for c in workbooks.IMPORT_COLUMNS
-            if c.required and c.key not in keys
-        ]
-        if missing:
-            rows.close()
-            raise UserError(
-                self.env._(
-                    "The first row of the sheet lacks the required column(s): %s. "
-                    "Use the template workbook.",
-                    ", ".join(missing),
-                )
-            )
-        lookups = self._import_lookups(company)
-        tz = self.env["ondermijning.statistiek"]._tz()
-        results = []
-        seen_numbers = {}
-        for number, raw in rows:
-            results.append(
-                self._import_check_row(company, number, raw, lookups, tz, seen_numbers)
-            )
-        self._import_check_existing_numbers(company, results)
-        for result in results:
-            if result["errors"]:
-                result["vals"] = None
-        return results
-
-    @api.model
-    def _import_check_row(self, company, number, raw, lookups, tz, seen_numbers):
-        """Check one register row: the signal values and the reasons it
-        cannot be imported (Dutch, as the file's headers)."""
-        row = _RegisterRow(raw, lookups)
-        received = row.date("date_received", required=True)
-        mma_number = row.text("mma_number")
-        herkomst = row.lookup("herkomst", "herkomst")
-        if not herkomst and not row.text("herkomst"):
-            default = lookups["mma_herkomst" if mma_number else "default_herkomst"]
-            herkomst = default.id if default else None
-        mma_herkomst = lookups["mma_herkomst"]
-        if mma_herkomst and herkomst == mma_herkomst.id and not mma_number:
-            row.errors.append(
-                f"Verplichte waarde ontbreekt: {row.headers['mma_number']} "
-                "(de bron is MMA)"
-            )
-        if mma_number:
-            first = seen_numbers.setdefault(mma_number.lower(), number)
-            if first != number:
-                row.errors.append(
-                    f"Dubbel MMA-nummer '{mma_number}' (ook in rij {first})"
-                )
-        vals = {
-            "company_id": company.id,
-            "categorie_id": row.lookup("categorie", "categorie", required=True),
-            "herkomst_id": herkomst,
-            "mma_number": mma_number or False,
-            "mma_date_received": received if mma_number else False,
-            "mma_date_opened": row.date("mma_date_opened") or False,
-            "mma_discipline": row.lookup("mma_discipline", "mma_discipline") or False,
-            "bt_tafel_date": row.date("bt_tafel_date") or False,
-            "mma_follow_up": row.lookup("mma_follow_up", "mma_follow_up") or False,
-            "wijk_id": row.lookup("wijk", "wijk") or False,
-        }
-        if received:
-            noon = tz.localize(datetime.datetime.combine(received, datetime.time(12)))
-            vals["date_received"] = noon.astimezone(pytz.utc).replace(tzinfo=None)
-        channel = row.lookup("channel", "channel")
-        if channel or mma_number:
-            vals["channel"] = channel or "mma_platform"
-        for key in ("facts_location", "description"):
-            if row.text(key):
-                vals[key] = row.text(key)
-        return {
-            "row": number,
-            "mma_number": mma_number,
-            "date_received": received,
-            "categorie": row.text("categorie"),
-            "vals": vals,
-            "errors": row.errors,
-        }
-
-    @api.model
-    def _import_check_existing_numbers(self, company, results):
-        """MMA numbers already registered in the gemeente (archived too), as
-        far as the user sees them (a medewerker sees the whole gemeente)."""
-        by_number = {}
-        for result in results:
-            if result["mma_number"]:
-                by_number.setdefault(result["mma_number"].strip(), []).append(result)
-        numbers = list(by_number)
-        Signal = self.env["ondermijning.signaal"].with_context(active_test=False)
-        for start in range(0, len(numbers), 1000):
-            chunk = numbers[start : start + 1000]
-            for existing in Signal.search_read(
-                [("company_id", "=", company.id), ("mma_number", "in", chunk)],
-                ["mma_number", "name"],
-            ):
-                for result in by_number.get(existing["mma_number"].strip(), []):
-                    result["errors"].append(
-                        f"Dubbel MMA-nummer '{result['mma_number']}': "
-                        f"al geregistreerd als {existing['name']}"
-                    )
-
-    @api.model
-    def _import_create(self, company, results, batch_size=500):
-        """Create the signals of a checked import, all or nothing. Raises
-        ImportFailed (after rolling back everything it wrote) with the
-        reasons per row if any row is invalid or cannot be created."""
-        if any(result["errors"] for result in results):
-            raise ImportFailed(
-                self.env._("The register has rows with errors: nothing was imported."),
-                results,
-            )
-        if not results:
-            raise UserError(self.env._("The register has no rows to import."))
-        Signal = self.env["ondermijning.signaal"]
-        vals_list = [result["vals"] for result in results]
-        progress = self._progress_notifier(
-            len(vals_list), self.env._("Register import"), minimum=2000
-        )
-        try:
-            with self.env.cr.savepoint():
-                signals = Signal
-                for start in range(0, len(vals_list), batch_size):
-                    signals |= Signal.create(vals_list[start : start + batch_size])
-                    if progress:
-                        progress(len(signals))
-                self.env.flush_all()
-            return signals
-        except Exception as exc:  # noqa: BLE001 - any failure: find the rows, write nothing
-            _logger.info(
-                "Register import failed as a whole (%s); checking row by row",
-                type(exc).__name__,
-            )
-        self._import_find_failures(results)
-        raise ImportFailed(
-            self.env._("The register could not be imported: nothing was imported."),
-            results,
-        )
-
-    @api.model
-    def _import_find_failures(self, results):
-        """Try each row in its own savepoint to name the rows that fail,
-        then roll all of it back."""
-
-        Signal = self.env["ondermijning.signaal"]
-        # closing() rolls the outer savepoint back whatever happened inside
-        with contextlib.closing(self.env.cr.savepoint()):
-            for result in results:
-                try:
-                    with self.env.cr.savepoint():
-                        Signal.create([result["vals"]])
-                        self.env.flush_all()
-                except Exception as exc:  # noqa: BLE001
-                    message = exc.args[0] if exc.args else str(exc)
-                    first_line = str(message).splitlines()[0][:200]
-                    result["errors"].append(f"Kan niet worden opgeslagen: {first_line}")
-        if not any(result["errors"] for result in results):
-            for result in results:
-                result["errors"].append("Kan niet worden opgeslagen (onbekende fout)")

@@ -1,1 +1,4 @@
 from . import ondermijning_workbooks
+from . import ondermijning_statistiek
+from . import ondermijning_statistiek_figures
+from . import ondermijning_statistiek_disclosure

@@ -75,134 +75,8 @@ DESTRUCTION_COLUMNS = [
     Column("user", "Uitgevoerd door", "text", 22),
 ]
 
-# The register import: header, key, kind, required, help (shown in the template).
-ImportColumn = namedtuple("ImportColumn", "key header kind required width help")
-IMPORT_COLUMNS = [
-    ImportColumn(
-        "mma_number",
-        "MMA-nummer",
-        "text",
-        False,
-        16,
-        "Meldingnummer van MMA; verplicht als de bron MMA is.",
-    ),
-    ImportColumn(
-        "date_received",
-        "Ontvangen",
-        "date",
-        True,
-        13,
-        "Datum waarop de melding is ontvangen (dd-mm-jjjj).",
-    ),
-    ImportColumn(
-        "mma_date_opened",
-        "Geopend",
-        "date",
-        False,
-        13,
-        "Datum waarop de MMA-melding is geopend.",
-    ),
-    ImportColumn(
-        "categorie",
-        "Categorie",
-        "text",
-        True,
-        30,
-        "Een bestaande categorie, bijv. Drugsdelicten of Woonfraude.",
-    ),
-    ImportColumn(
-        "mma_discipline",
-        "Mono/multi",
-        "text",
-        False,
-        14,
-        "mono of multi (monodisciplinair / multidisciplinair).",
-    ),
-    ImportColumn(
-        "bt_tafel_date",
-        "BT-tafel",
-        "date",
-        False,
-        13,
-        "Datum waarop de melding in de BT-ondermijningstafel is ingebracht.",
-    ),
-    ImportColumn(
-        "mma_follow_up",
-        "Resultaat/vervolg",
-        "text",
-        False,
-        30,
-        "Geen actie, Opgepakt door gemeente (mono), Ingebracht in "
-        "BT-ondermijningstafel, Overgelaten aan politie, Ingebracht bij RIEC, Overig.",
-    ),
-    ImportColumn(
-        "herkomst",
-        "Bron",
-        "text",
-        False,
-        26,
-        "Leeg = MMA als er een MMA-nummer is, anders Intern meldpunt.",
-    ),
-    ImportColumn(
-        "channel",
-        "Kanaal",
-        "text",
-        False,
-        14,
-        "Telefoon, E-mail, Web, Balie, MMA-platform, Post of Overig.",
-    ),
-    ImportColumn(
-        "wijk", "Wijk", "text", False, 20, "Een bestaande wijk van de gemeente."
-    ),
-    ImportColumn(
-        "facts_location",
-        "Plaats",
-        "text",
-        False,
-        30,
-        "Adres of omschrijving van de plaats (wordt versleuteld opgeslagen).",
-    ),
-    ImportColumn(
-        "description",
-        "Omschrijving",
-        "text",
-        False,
-        60,
-        "De inhoud van de melding (wordt versleuteld opgeslagen).",
-    ),
-]
-# Other spellings accepted in an existing register (lower case).
-IMPORT_HEADER_ALIASES = {
-    "mma nummer": "mma_number",
-    "mma-meldingnummer": "mma_number",
-    "meldingnummer": "mma_number",
-    "nummer": "mma_number",
-    "ontvangen op": "date_received",
-    "datum ontvangen": "date_received",
-    "mma ontvangen": "date_received",
-    "datum melding": "date_received",
-    "geopend op": "mma_date_opened",
-    "datum geopend": "mma_date_opened",
-    "mma geopend": "mma_date_opened",
-    "type melding": "categorie",
-    "soort melding": "categorie",
-    "type": "categorie",
-    "mono/multidisciplinair": "mma_discipline",
-    "mono- of multidisciplinair": "mma_discipline",
-    "bt-ondermijningstafel": "bt_tafel_date",
-    "ingebracht bt-tafel": "bt_tafel_date",
-    "resultaat": "mma_follow_up",
-    "vervolg": "mma_follow_up",
-    "resultaat / vervolg": "mma_follow_up",
-    "herkomst": "herkomst",
-    "locatie": "facts_location",
-    "adres": "facts_location",
-    "inhoud": "description",
-    "melding": "description",
-}
 
-
-class _Book:
+class Book:
     """A workbook with the formats every sheet shares."""
 
     def __init__(self, fileobj, constant_memory=True):
@@ -230,6 +104,12 @@ class _Book:
             "total": add({"bold": True, "top": 1}),
             "total_int": add({"bold": True, "top": 1, "num_format": "0"}),
             "total_days": add({"bold": True, "top": 1, "num_format": "0.0"}),
+            # a figure withheld by disclosure control ("x")
+            "hidden": add({"align": "right", "font_color": "#7F7F7F"}),
+            "total_hidden": add(
+                {"bold": True, "top": 1, "align": "right", "font_color": "#7F7F7F"}
+            ),
+            "note": add({"italic": True, "font_color": "#595959"}),
         }
 
     def table_sheet(self, name, columns, header_row=0):
@@ -253,15 +133,27 @@ class _Book:
             else:
                 sheet.write_datetime(row, col, value, fmt or self.fmt[kind])
         elif kind in ("int", "days"):
-            sheet.write_number(row, col, value, fmt or self.fmt[kind])
+            if isinstance(value, str):  # withheld ("x")
+                sheet.write_string(row, col, value, self.fmt["hidden"])
+            else:
+                sheet.write_number(row, col, value, fmt or self.fmt[kind])
         else:
             sheet.write_string(row, col, str(value), fmt)
+
+    def write_total(self, sheet, row, col, value, kind="int"):
+        """A figure of a Totaal row: a number, or withheld ("x")."""
+        if value is None:
+            return
+        if isinstance(value, str):
+            sheet.write_string(row, col, value, self.fmt["total_hidden"])
+        else:
+            sheet.write_number(row, col, value, self.fmt[f"total_{kind}"])
 
     def close(self):
         self.workbook.close()
 
 
-def _autofilter(sheet, last_row, columns):
+def autofilter(sheet, last_row, columns):
     sheet.autofilter(0, 0, max(last_row, 0), len(columns) - 1)
 
 
@@ -282,12 +174,12 @@ def write_register(
     the columns the user may see (default: all). Beyond Excel's row limit
     the register continues on a next sheet. Returns the number of rows."""
     columns = list(columns or REGISTER_COLUMNS)
-    book = _Book(fileobj)
+    book = Book(fileobj)
     sheet_no, count, row = 1, 0, 0
     sheet = book.table_sheet(sheet_name, columns)
     for values in rows:
         if row >= max_rows:
-            _autofilter(sheet, row, columns)
+            autofilter(sheet, row, columns)
             sheet_no += 1
             sheet = book.table_sheet(f"{sheet_name} ({sheet_no})", columns)
             row = 0
@@ -297,211 +189,11 @@ def write_register(
         count += 1
         if progress and not count % progress_every:
             progress(count)
-    _autofilter(sheet, row, columns)
+    autofilter(sheet, row, columns)
     book.close()
     if progress:
         progress(count)
     return count
-
-
-# ----------------------------------------------------------------------
-# Statistics
-# ----------------------------------------------------------------------
-MONTH_COLUMNS = [
-    Column("month", "Maand", "month", 16),
-    Column("received", "Ontvangen", "int", 12),
-    Column("treated", "Waarvan in behandeling genomen", "int", 16),
-    Column("closed", "Waarvan afgesloten", "int", 14),
-    Column("closed_in_month", "Afgesloten in de maand", "int", 14),
-]
-LEAD_COLUMNS = [
-    Column("stap", "Stap", "text", 28),
-    Column("count", "Aantal", "int", 10),
-    Column("avg", "Gemiddeld (dagen)", "days", 14),
-    Column("median", "Mediaan (dagen)", "days", 14),
-    Column("p90", "90e percentiel (dagen)", "days", 14),
-]
-
-
-def _breakdown_columns(label):
-    return [
-        Column("label", label, "text", 34),
-        Column("count", "Aantal", "int", 10),
-        Column("treated", "In behandeling genomen", "int", 14),
-        Column("closed", "Afgesloten", "int", 12),
-    ]
-
-
-def _table_with_totals(book, name, columns, rows, total_cols=()):
-    """A table sheet with a Totaal row summing ``total_cols``."""
-    sheet = book.table_sheet(name, columns)
-    for row, values in enumerate(rows, start=1):
-        for col, column in enumerate(columns):
-            book.write_cell(sheet, row, col, column.kind, values[col])
-    if rows and total_cols:
-        last = len(rows) + 1
-        sheet.write_string(last, 0, "Totaal", book.fmt["total"])
-        for col in total_cols:
-            total = sum(values[col] for values in rows)
-            sheet.write_number(last, col, total, book.fmt["total_int"])
-    _autofilter(sheet, len(rows), columns)
-    return sheet
-
-
-def _dashboard_text(book, dashboard, stats):
-    """Title, filters and key figures; returns the first free row."""
-    fmt = book.fmt
-    dashboard.write_string(0, 0, stats.get("title") or "Statistieken", fmt["title"])
-    row = 2
-    for label, text in stats.get("filters") or []:
-        dashboard.write_string(row, 0, label, fmt["bold"])
-        dashboard.write_string(row, 1, text or "")
-        row += 1
-    row += 1
-    for label, number in stats.get("totals") or []:
-        dashboard.write_string(row, 0, label, fmt["bold"])
-        if number is not None:
-            number_format = fmt["days"] if isinstance(number, float) else fmt["int"]
-            dashboard.write_number(row, 1, number, number_format)
-        row += 1
-    return row + 1
-
-
-def _dashboard_charts(book, dashboard, row, n_months, sizes):
-    """Native charts on the data sheets: a line per month, a bar per
-    category and a pie of the end states."""
-    if n_months:
-        chart = book.workbook.add_chart({"type": "line"})
-        for col, colour in ((1, "#1F4E79"), (2, "#C55A11"), (3, "#548235")):
-            chart.add_series(
-                {
-                    "name": ["Per maand", 0, col],
-                    "categories": ["Per maand", 1, 0, n_months, 0],
-                    "values": ["Per maand", 1, col, n_months, col],
-                    "line": {"color": colour, "width": 2.25},
-                    "marker": {"type": "circle", "size": 4},
-                }
-            )
-        chart.set_title({"name": "Signalen per maand"})
-        chart.set_x_axis({"date_axis": True, "num_format": "mmm yyyy"})
-        chart.set_y_axis({"name": "Aantal", "min": 0})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": 320})
-        dashboard.insert_chart(row, 0, chart)
-        row += 17
-    n_categories = sizes.get("Per categorie")
-    if n_categories:
-        chart = book.workbook.add_chart({"type": "bar"})
-        chart.add_series(
-            {
-                "name": ["Per categorie", 0, 1],
-                "categories": ["Per categorie", 1, 0, n_categories, 0],
-                "values": ["Per categorie", 1, 1, n_categories, 1],
-                "fill": {"color": "#1F4E79"},
-                "data_labels": {"value": True},
-            }
-        )
-        chart.set_title({"name": "Signalen per categorie"})
-        chart.set_y_axis({"reverse": True})
-        chart.set_legend({"none": True})
-        height = max(240, 60 + 22 * n_categories)
-        chart.set_size({"width": 760, "height": height})
-        dashboard.insert_chart(row, 0, chart)
-        row += height // 20 + 2
-    n_end = sizes.get("Per eindstatus")
-    if n_end:
-        chart = book.workbook.add_chart({"type": "pie"})
-        chart.add_series(
-            {
-                "name": ["Per eindstatus", 0, 1],
-                "categories": ["Per eindstatus", 1, 0, n_end, 0],
-                "values": ["Per eindstatus", 1, 1, n_end, 1],
-                "data_labels": {"percentage": True},
-            }
-        )
-        chart.set_title({"name": "Eindstatus"})
-        chart.set_size({"width": 480, "height": 300})
-        dashboard.insert_chart(row, 0, chart)
-
-
-def write_statistics(fileobj, stats):
-    """The statistics workbook: a Dashboard sheet with native charts, then
-    one sheet per view of the figures.
-
-    ``stats`` is a dict:
-      title: str; filters: [(label, text)]; totals: [(label, number)]
-      months: [(first day of the month, received, of which taken into
-                treatment, of which closed, closed in the month)]
-      breakdowns: [(sheet name, label header, [(label, count, treated, closed)])]
-      lead_times: [(stap label, count, average, median, p90)] (None = no data)
-    """
-    book = _Book(fileobj)
-    # The Dashboard is the first tab; its charts refer to the data sheets.
-    dashboard = book.workbook.add_worksheet("Dashboard")
-    dashboard.set_column(0, 0, 32)
-    dashboard.set_column(1, 1, 16)
-    months = list(stats.get("months") or [])
-    _table_with_totals(
-        book, "Per maand", MONTH_COLUMNS, months, range(1, len(MONTH_COLUMNS))
-    )
-    sizes = {}
-    for sheet_name, label, lines in stats.get("breakdowns") or []:
-        lines = list(lines)
-        columns = _breakdown_columns(label)
-        _table_with_totals(book, sheet_name, columns, lines, (1, 2, 3))
-        sizes[sheet_name] = len(lines)
-    _table_with_totals(
-        book, "Doorlooptijden", LEAD_COLUMNS, list(stats.get("lead_times") or [])
-    )
-    row = _dashboard_text(book, dashboard, stats)
-    _dashboard_charts(book, dashboard, row, len(months), sizes)
-    dashboard.activate()
-    book.close()
-
-
-# ----------------------------------------------------------------------
-# Year table (the layout of the MMA table: Gemeente | 2016 | ... | Totaal)
-# ----------------------------------------------------------------------
-def write_year_table(fileobj, years, rows, sheet_name="Jaartabel", row_totals=True):
-    """``years``: the column years in order; ``rows``: [(gemeente, [count per
-    year])]. Header row, one row per gemeente, a Totaal row; with
-    ``row_totals`` also a Totaal column. Returns the column totals."""
-    years = list(years)
-    columns = [Column("gemeente", "Gemeente", "text", 24)]
-    columns += [Column(str(year), str(year), "int", 10) for year in years]
-    if row_totals:
-        columns.append(Column("total", "Totaal", "int", 10))
-    book = _Book(fileobj)
-    fmt = book.fmt
-    sheet = book.workbook.add_worksheet(sheet_name)
-    for col, column in enumerate(columns):
-        sheet.set_column(col, col, column.width)
-    sheet.write_string(0, 0, "Gemeente", fmt["header"])
-    for col, year in enumerate(years, start=1):
-        sheet.write_number(0, col, year, fmt["header"])
-    if row_totals:
-        sheet.write_string(0, len(years) + 1, "Totaal", fmt["header"])
-    sheet.freeze_panes(1, 1)
-    totals = [0] * len(years)
-    row = 0
-    for row, (gemeente, counts) in enumerate(rows, start=1):
-        sheet.write_string(row, 0, gemeente)
-        for col, count in enumerate(counts, start=1):
-            sheet.write_number(row, col, count or 0, fmt["int"])
-            totals[col - 1] += count or 0
-        if row_totals:
-            sheet.write_number(
-                row, len(years) + 1, sum(c or 0 for c in counts), fmt["total_int"]
-            )
-    sheet.autofilter(0, 0, row, len(columns) - 1)
-    last = row + 1
-    sheet.write_string(last, 0, "Totaal", fmt["total"])
-    for col, total in enumerate(totals, start=1):
-        sheet.write_number(last, col, total, fmt["total_int"])
-    if row_totals:
-        sheet.write_number(last, len(years) + 1, sum(totals), fmt["total_int"])
-    book.close()
-    return totals
 
 
 # ----------------------------------------------------------------------
@@ -511,25 +203,28 @@ def write_destruction_log(fileobj, rows, title=None, columns=None):
     """The vernietigingslijst: one row per destroyed record (dicts keyed on
     the column keys). Returns the number of rows."""
     columns = list(columns or DESTRUCTION_COLUMNS)
-    book = _Book(fileobj)
+    book = Book(fileobj)
     sheet = book.table_sheet("Vernietigingslijst", columns)
     row = 0
     for row, values in enumerate(rows, start=1):
         for col, column in enumerate(columns):
             book.write_cell(sheet, row, col, column.kind, values.get(column.key))
-    _autofilter(sheet, row, columns)
+    autofilter(sheet, row, columns)
     book.close()
     return row
 
 
 # ----------------------------------------------------------------------
-# Import template and reader
+# Import template (the format is in ondermijning_register_reader.py)
 # ----------------------------------------------------------------------
-def write_register_template(fileobj, examples=None):
+def write_register_template(fileobj, examples=None, columns=None):
     """The workbook a gemeente fills in to import its existing register:
     the headers the importer expects on the first sheet, and a sheet that
-    explains each column."""
-    book = _Book(fileobj, constant_memory=False)
+    explains each column. ``columns``: the import format (default
+    ``IMPORT_COLUMNS`` of the register reader)."""
+    if columns is None:
+        from .ondermijning_register_reader import IMPORT_COLUMNS as columns
+    book = Book(fileobj, constant_memory=False)
     # a fixed date keeps the shipped template byte-for-byte reproducible
     book.workbook.set_properties(
         {
@@ -548,7 +243,7 @@ def write_register_template(fileobj, examples=None):
             "valign": "top",
         }
     )
-    for col, column in enumerate(IMPORT_COLUMNS):
+    for col, column in enumerate(columns):
         sheet.set_column(
             col, col, column.width, fmt["date"] if column.kind == "date" else None
         )
@@ -558,20 +253,20 @@ def write_register_template(fileobj, examples=None):
         sheet.write_comment(0, col, column.help)
     sheet.freeze_panes(1, 0)
     for row, example in enumerate(examples or [], start=1):
-        for col, column in enumerate(IMPORT_COLUMNS):
+        for col, column in enumerate(columns):
             book.write_cell(sheet, row, col, column.kind, example.get(column.key))
-    sheet.autofilter(0, 0, max(len(examples or []), 1), len(IMPORT_COLUMNS) - 1)
+    sheet.autofilter(0, 0, max(len(examples or []), 1), len(columns) - 1)
     info = book.workbook.add_worksheet("Toelichting")
     info.set_column(0, 0, 22)
     info.set_column(1, 1, 12)
     info.set_column(2, 2, 90)
     for col, header in enumerate(("Kolom", "Verplicht", "Toelichting")):
         info.write_string(0, col, header, fmt["header"])
-    for row, column in enumerate(IMPORT_COLUMNS, start=1):
+    for row, column in enumerate(columns, start=1):
         info.write_string(row, 0, column.header)
         info.write_string(row, 1, "ja" if column.required else "nee")
         info.write_string(row, 2, column.help)
-    last = len(IMPORT_COLUMNS) + 2
+    last = len(columns) + 2
     info.write_string(last, 0, "Let op", fmt["bold"])
     info.write_string(
         last,
@@ -581,91 +276,3 @@ def write_register_template(fileobj, examples=None):
     )
     sheet.activate()
     book.close()
-
-
-class RegisterFileError(ValueError):
-    """The file cannot be read as a register (not a workbook, no headers)."""
-
-
-def _header_key(header):
-    text = " ".join(str(header or "").replace("\n", " ").split()).strip().lower()
-    for column in IMPORT_COLUMNS:
-        if column.header.lower() == text:
-            return column.key
-    return IMPORT_HEADER_ALIASES.get(text)
-
-
-def read_register(fileobj):
-    """Read the first sheet of a register workbook (openpyxl, read-only:
-    rows are read one at a time). Returns ``(keys, rows)``: the recognised
-    column keys and a generator of ``(row number, {key: raw value})`` for
-    every non-empty row. Raises RegisterFileError for an unreadable file."""
-    import zipfile
-
-    import openpyxl  # an Odoo dependency; imported here to keep writers light
-
-    try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RegisterFileError("not an xlsx workbook") from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if not header:
-        workbook.close()
-        raise RegisterFileError("the first sheet is empty")
-    positions = {}
-    for col, value in enumerate(header):
-        key = _header_key(value)
-        if key and key not in positions:
-            positions[key] = col
-
-    def generate():
-        try:
-            for number, values in enumerate(rows, start=2):
-                if not values or all(
-                    v is None or (isinstance(v, str) and not v.strip()) for v in values
-                ):
-                    continue
-                yield (
-                    number,
-                    {
-                        key: values[col] if col < len(values) else None
-                        for key, col in positions.items()
-                    },
-                )
-        finally:
-            workbook.close()
-
-    return list(positions), generate()
-
-
-DATE_FORMATS = (
-    "%d-%m-%Y",
-    "%d-%m-%y",
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-    "%d-%m-%Y %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%d-%m-%Y %H:%M:%S",
-)
-
-
-def parse_date(value):
-    """A date from a cell (a real date, or text in a Dutch or ISO format).
-    Returns a ``datetime.date``, None for an empty cell; raises ValueError."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in DATE_FORMATS:
-            try:
-                return datetime.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-    raise ValueError(value)

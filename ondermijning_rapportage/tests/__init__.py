@@ -3,6 +3,9 @@ from . import test_workbooks
 from . import test_register_export
 from . import test_statistiek
 from . import test_year_table
+from . import test_disclosure
+from . import test_disclosure_rule
+from . import test_local_time
 from . import test_import
 from . import test_purge
 from . import test_controller

@@ -1,17 +1,21 @@
 import base64
 import datetime
 import io
+import os
+import zipfile
 from unittest.mock import patch
 
 import openpyxl
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..report import ondermijning_workbooks as wb
+from ..report import ondermijning_register_reader as rd
 from .common import RapportageCase
 
-HEADERS = [c.header for c in wb.IMPORT_COLUMNS]
+MB = 1024 * 1024
+
+HEADERS = [c.header for c in rd.IMPORT_COLUMNS]
 
 
 def make_register(rows, headers=HEADERS):
@@ -30,11 +34,13 @@ def make_register(rows, headers=HEADERS):
     return buffer.getvalue()
 
 
-@tagged("post_install", "-at_install")
-class TestRegisterImport(RapportageCase):
+class ImportCase(RapportageCase):
+    """Gemeenten, a wijk, signals with MMA numbers, and a wizard helper."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["res.lang"]._activate_lang("nl_NL")
         cls.wijk = cls.env["ondermijning.wijk"].create(
             {"name": "Centrum", "company_id": cls.gemeente.id}
         )
@@ -59,9 +65,11 @@ class TestRegisterImport(RapportageCase):
         )
 
     def wizard(self, content, role="medewerker"):
+        """The wizard as the user, in Dutch (the reasons are translated)."""
         return (
             self.env["ondermijning.register.import"]
             .with_user(self.users[role])
+            .with_context(lang="nl_NL")
             .create(
                 {
                     "company_id": self.gemeente.id,
@@ -70,6 +78,19 @@ class TestRegisterImport(RapportageCase):
                 }
             )
         )
+
+    def refusing(self, mma_number):
+        """The signal model refuses the row with this MMA number (as a
+        constraint the import's own checks do not know would)."""
+        Signal = type(self.env["ondermijning.signaal"])
+        original = Signal.create
+
+        def create(records, vals_list):
+            if any(vals.get("mma_number") == mma_number for vals in vals_list):
+                raise ValidationError(records.env._("Kapot"))
+            return original(records, vals_list)
+
+        return patch.object(Signal, "create", create)
 
     def count(self):
         return (
@@ -91,6 +112,9 @@ class TestRegisterImport(RapportageCase):
         "Plaats": "Dorpsstraat 1",
     }
 
+
+@tagged("post_install", "-at_install")
+class TestRegisterImport(ImportCase):
     def test_bad_rows_write_nothing_and_say_why(self):
         rows = [
             dict(self.GOOD),  # 2 valid
@@ -134,7 +158,7 @@ class TestRegisterImport(RapportageCase):
         self.assertEqual(
             len(wizard.line_ids.filtered(lambda line: line.state == "invalid")), 8
         )
-        self.assertIn("nothing was imported", wizard.message)
+        self.assertIn("niets geïmporteerd", wizard.message)
 
     def test_valid_register_is_imported(self):
         rows = [
@@ -186,19 +210,11 @@ class TestRegisterImport(RapportageCase):
         wizard = self.wizard(make_register(rows))
         wizard.action_preview()
         self.assertEqual(wizard.invalid_count, 0)
-        Signal = type(self.env["ondermijning.signaal"])
-        original = Signal.create
-
-        def create(records, vals_list):
-            if any(vals.get("mma_number") == "MMA-2" for vals in vals_list):
-                raise ValidationError(records.env._("Kapot"))
-            return original(records, vals_list)
-
         before = self.count()
         self.env.flush_all()
         self.env.cr.precommit.run()  # the audit lines of the calls before this one
         audit_before = self.env["ondermijning.audit.log"].search_count([])
-        with patch.object(Signal, "create", create):
+        with self.refusing("MMA-2"):
             wizard.action_import()
         self.assertEqual(
             self.count(), before, "not even the rows before the failing one"
@@ -218,13 +234,13 @@ class TestRegisterImport(RapportageCase):
         with self.assertRaisesRegex(Exception, "Ontvangen, Categorie"):
             wizard.action_preview()
         wizard = self.wizard(b"not a workbook")
-        with self.assertRaisesRegex(Exception, "cannot be read"):
+        with self.assertRaisesRegex(Exception, "kan niet als Excel"):
             wizard.action_preview()
 
     def test_only_medewerker_imports(self):
         for role in ("melder", "overleg", "analist", "afdeling"):
             with self.assertRaises(AccessError, msg=role):
-                self.env["ondermijning.register"].with_user(
+                self.env["ondermijning.register.importer"].with_user(
                     self.users[role]
                 )._import_check(self.gemeente, io.BytesIO(make_register([self.GOOD])))
             with self.assertRaises(AccessError, msg=role):
@@ -233,5 +249,171 @@ class TestRegisterImport(RapportageCase):
     def test_other_gemeente_refused(self):
         wizard = self.wizard(make_register([self.GOOD]))
         wizard.sudo().company_id = self.gemeente2
-        with self.assertRaisesRegex(Exception, "own gemeente"):
+        with self.assertRaisesRegex(Exception, "eigen gemeente"):
             wizard.action_preview()
+
+
+def rewrite_sheet(content, change):
+    """The workbook with its first sheet's XML changed by ``change``."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(info.filename, data)
+    return buffer.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterImportLimits(ImportCase):
+    """A hostile or mistaken file is refused quickly with a clear reason;
+    the preview says exactly what the import will do; nothing of the file
+    stays behind."""
+
+    def set_limit(self, key, value):
+        self.env["ir.config_parameter"].sudo().set_param(
+            f"ondermijning_rapportage.import_{key}", str(value)
+        )
+
+    def test_expanded_size_is_refused_before_parsing(self):
+        self.set_limit("expanded_mb", 1)
+        padded = rewrite_sheet(
+            make_register([self.GOOD]),
+            lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b" " * 3 * MB),
+        )
+        self.assertLess(len(padded), 100_000, "a small file ...")
+        wizard = self.wizard(padded)
+        with self.assertRaisesRegex(UserError, "pakt uit tot 3,0 MB"):
+            wizard.action_preview()
+        with self.assertRaisesRegex(UserError, "ten hoogste 1 MB"):
+            wizard.action_import()
+
+    def test_xml_entities_are_refused(self):
+        bomb = rewrite_sheet(
+            make_register([self.GOOD]),
+            lambda xml: (
+                b'<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;">]>' + xml
+            ),
+        )
+        with self.assertRaisesRegex(UserError, "XML-declaraties"):
+            self.wizard(bomb).action_preview()
+
+    def test_upload_size_is_refused(self):
+        self.set_limit("upload_mb", 1)
+        # Excel keeps at most 32,767 characters in a cell: 50 rows of noise
+        content = make_register(
+            [
+                dict(
+                    self.GOOD,
+                    **{"MMA-nummer": f"N-{i}"},
+                    Omschrijving=base64.b64encode(os.urandom(22_000)).decode(),
+                )
+                for i in range(50)
+            ]
+        )
+        self.assertGreater(len(content), MB)
+        with self.assertRaisesRegex(UserError, "ten hoogste 1 MB"):
+            self.wizard(content)
+
+    def test_row_limit(self):
+        self.set_limit("max_rows", 3)
+        rows = [dict(self.GOOD, **{"MMA-nummer": f"MMA-{i}"}) for i in range(4)]
+        with self.assertRaisesRegex(UserError, "meer dan 3 gevulde rijen"):
+            self.wizard(make_register(rows)).action_preview()
+        wizard = self.wizard(make_register(rows[:3]))
+        wizard.action_preview()
+        self.assertEqual(wizard.valid_count, 3)
+
+    def test_not_a_workbook(self):
+        for content in (b"PK\x03\x04 broken", b"\x00" * 10, make_register([])[:200]):
+            with self.assertRaisesRegex(UserError, "kan niet als Excel"):
+                self.wizard(content).action_preview()
+
+    def test_implausible_dates_are_reasons_in_the_preview(self):
+        tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+        rows = [
+            dict(self.GOOD, **{"MMA-nummer": "D-2", "Ontvangen": "01-01-0001"}),
+            dict(self.GOOD, **{"MMA-nummer": "D-3", "Ontvangen": "31-12-9999"}),
+            dict(self.GOOD, **{"MMA-nummer": "D-4", "Ontvangen": "31-12-1999"}),
+            dict(
+                self.GOOD,
+                **{"MMA-nummer": "D-5", "Ontvangen": tomorrow.strftime("%d-%m-%Y")},
+            ),
+            dict(self.GOOD, **{"MMA-nummer": "D-6", "Geopend": "30-04-2024"}),
+            dict(
+                self.GOOD,
+                **{"MMA-nummer": "D-7", "BT-tafel": datetime.datetime(9999, 12, 31)},
+            ),
+            dict(self.GOOD, **{"MMA-nummer": "D-8", "Ontvangen": "01-01-2000"}),
+        ]
+        wizard = self.wizard(make_register(rows))
+        wizard.action_preview()
+        reasons = {line.row_number: line.reason or "" for line in wizard.line_ids}
+        between = "moet tussen 01-01-2000 en vandaag liggen"
+        self.assertIn(f"Ontvangen {between}: '01-01-0001'", reasons[2])
+        self.assertIn(f"Ontvangen {between}: '31-12-9999'", reasons[3])
+        self.assertIn(f"Ontvangen {between}: '31-12-1999'", reasons[4])
+        self.assertIn(between, reasons[5])
+        self.assertIn("Geopend ligt vóór de ontvangstdatum: '30-04-2024'", reasons[6])
+        self.assertIn(f"BT-tafel {between}: '31-12-9999'", reasons[7])
+        self.assertEqual(reasons[8], "", "the first day of 2000 is fine")
+        self.assertEqual(wizard.invalid_count, 6)
+        self.assertNotIn("geldig", wizard.message.split(":")[0])
+
+    def test_the_preview_tries_what_the_import_does(self):
+        """A row the signal model refuses is an error in the preview, not a
+        surprise after "all rows are valid"."""
+        rows = [dict(self.GOOD, **{"MMA-nummer": f"MMA-{i}"}) for i in range(1, 4)]
+        wizard = self.wizard(make_register(rows))
+        before = self.count()
+        with self.refusing("MMA-2"):
+            wizard.action_preview()
+        self.assertEqual(self.count(), before)
+        failed = wizard.line_ids.filtered(lambda line: line.state == "invalid")
+        self.assertEqual(failed.mapped("row_number"), [3])
+        self.assertIn("Kan niet worden opgeslagen: Kapot", failed.reason)
+        self.assertEqual(wizard.invalid_count, 1)
+        self.assertIn("1 van de 3 rijen", wizard.message)
+
+    def test_a_valid_preview_writes_nothing_and_the_file_is_not_kept(self):
+        wizard = self.wizard(make_register([self.GOOD]))
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        before = self.count()
+        audit_before = self.env["ondermijning.audit.log"].search_count([])
+        wizard.action_preview()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual(self.count(), before, "the dry run is rolled back")
+        self.assertEqual(
+            self.env["ondermijning.audit.log"].search_count([]), audit_before
+        )
+        self.assertEqual((wizard.valid_count, wizard.invalid_count), (1, 0))
+        self.assertIn("Alle 1 rijen zijn geldig", wizard.message)
+
+        def stored():
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT file_sealed FROM ondermijning_register_import WHERE id = %s",
+                [wizard.id],
+            )
+            value = self.env.cr.fetchone()[0]
+            return bytes(value) if value is not None else None
+
+        sealed = base64.b64decode(stored())
+        self.assertTrue(sealed.startswith(b"ONDENC1:"), "encrypted at rest")
+        self.assertNotIn(b"PK\x03\x04", sealed)
+        self.assertNotIn(b"Dorpsstraat", sealed)
+        wizard.action_import()
+        self.assertEqual(wizard.state, "done")
+        self.assertIsNone(stored(), "nothing of the register after the import")
+        self.assertFalse(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", "ondermijning.register.import")]
+            )
+        )
+        other = self.wizard(make_register([self.GOOD]))
+        other.action_back()
+        self.assertFalse(other.file_sealed, "'Other file' forgets the upload")

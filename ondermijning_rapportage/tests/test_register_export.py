@@ -70,7 +70,8 @@ class TestRegisterExport(RapportageCase):
         self.assertEqual(mma["MMA-nummer"], "=SUM(1)")
         col = header.index("MMA-nummer") + 1
         self.assertEqual(sheet.cell(2, col).data_type, "s")
-        self.assertEqual(mma["Ontvangen"], datetime.datetime(2024, 3, 1, 10, 0))
+        # 10:00 UTC is 11:00 in the gemeente (winter time)
+        self.assertEqual(mma["Ontvangen"], datetime.datetime(2024, 3, 1, 11, 0))
         self.assertEqual(mma["MMA geopend"], datetime.datetime(2024, 3, 2))
         self.assertTrue(sheet.cell(2, header.index("MMA geopend") + 1).is_date)
         self.assertEqual(mma["BT-tafel"], datetime.datetime(2024, 3, 10))
@@ -97,6 +98,39 @@ class TestRegisterExport(RapportageCase):
         self.assertEqual(row["Doorlooptijd stap 2 (dagen)"], 5.5)
         self.assertIsNone(row["Doorlooptijd stap 3 (dagen)"], "still in stap 3")
         self.assertEqual(row["Stap"], self.stage["stap3"].name)
+
+    def test_register_and_statistics_agree(self):
+        """One translation of the filter and one lead-time formula: the
+        register and the statistics count the same signals for a period of
+        whole months, and give a signal the same lead times."""
+        self.through_stap2(self.other)
+        self.env["ondermijning.signaal"].browse(self.other.id).sudo().write(
+            {"date_stap2": "2024-05-03 08:00:00", "date_stap3": "2024-05-08 20:00:01"}
+        )
+        Stat = self.env["ondermijning.statistiek"].with_user(self.users["medewerker"])
+        for filters in (
+            {
+                "date_from": datetime.date(2024, 3, 1),
+                "date_to": datetime.date(2024, 4, 30),
+            },
+            {"date_from": datetime.date(2024, 3, 1), "only_mma": True},
+            {"date_to": datetime.date(2024, 4, 30), "only_mma": True},
+            {},
+        ):
+            with self.subTest(filters=filters):
+                rows = self.as_dicts(
+                    self.export("medewerker", "register", **filters)["Register"]
+                )
+                counted = Stat._read_group(
+                    Stat._filter_domain(filters), [], ["__count"]
+                )[0][0]
+                self.assertEqual(len(rows), counted)
+        rows = self.as_dicts(self.export("medewerker", "register")["Register"])
+        row = next(r for r in rows if r["Referentie"] == self.other.name)
+        stat = Stat.browse(self.other.id * 2)
+        self.assertEqual(row["Doorlooptijd stap 1 (dagen)"], stat.lead_stap1)
+        self.assertEqual(row["Doorlooptijd stap 2 (dagen)"], stat.lead_stap2)
+        self.assertEqual(stat.lead_stap2, 5.5, "rounded to 2 decimals, both")
 
     def test_export_is_audited(self):
         self.export("medewerker", "register")

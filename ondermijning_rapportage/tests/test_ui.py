@@ -29,3 +29,28 @@ class TestUi(HttpCase, OndermijningCase):
         self.assertEqual(response.status_code, 200)
         book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
         self.assertIn("Dashboard", book.sheetnames)
+
+    def test_analyst_opens_the_protected_statistics(self):
+        tour = self.env["res.company"].create({"name": "Regio Tour"})
+        small = self.env["res.company"].create({"name": "Regio Klein"})
+        Signal = self.env["ondermijning.signaal"].with_context(
+            tracking_disable=True, mail_create_nolog=True
+        )
+        categorie = self.env.ref("ondermijning_signalen.categorie_mma_drugsdelicten")
+        for company, count in ((tour, 12), (small, 2)):
+            Signal.create(
+                [
+                    {
+                        "company_id": company.id,
+                        "categorie_id": categorie.id,
+                        "date_received": "2024-03-05 10:00:00",
+                        "user_id": False,
+                    }
+                    for _i in range(count)
+                ]
+            )
+        self.start_tour(
+            "/odoo/action-ondermijning_rapportage.ondermijning_statistiek_action",
+            "ondermijning_statistics_analyst_tour",
+            login="test_analist",
+        )

@@ -6,6 +6,8 @@ import openpyxl
 
 from odoo.tests import BaseCase, tagged
 
+from ..report import ondermijning_register_reader as rd
+from ..report import ondermijning_statistics_workbook as sw
 from ..report import ondermijning_workbooks as wb
 
 
@@ -77,7 +79,7 @@ class TestWorkbookWriters(BaseCase):
 
     def test_year_table_layout(self):
         buffer = io.BytesIO()
-        totals = wb.write_year_table(
+        totals = sw.write_year_table(
             buffer, [2019, 2020], [("Almelo", [3, 4]), ("Borne", [0, 1])]
         )
         self.assertEqual(totals, [3, 5])
@@ -119,7 +121,7 @@ class TestWorkbookWriters(BaseCase):
             ],
         }
         buffer = io.BytesIO()
-        wb.write_statistics(buffer, stats)
+        sw.write_statistics(buffer, stats)
         buffer.seek(0)
         book = openpyxl.load_workbook(buffer)
         self.assertEqual(book.sheetnames[0], "Dashboard")
@@ -167,15 +169,15 @@ class TestWorkbookWriters(BaseCase):
             ],
         )
         buffer.seek(0)
-        keys, rows = wb.read_register(buffer)
-        self.assertEqual(keys, [c.key for c in wb.IMPORT_COLUMNS])
+        keys, rows = rd.read_register(buffer)
+        self.assertEqual(keys, [c.key for c in rd.IMPORT_COLUMNS])
         rows = list(rows)
         self.assertEqual(len(rows), 1)
         number, values = rows[0]
         self.assertEqual(number, 2)
         self.assertEqual(values["mma_number"], "MMA-1")
         self.assertEqual(
-            wb.parse_date(values["date_received"]), datetime.date(2024, 5, 1)
+            rd.parse_date(values["date_received"]), datetime.date(2024, 5, 1)
         )
 
     def test_shipped_template_matches(self):
@@ -191,18 +193,18 @@ class TestWorkbookWriters(BaseCase):
         if not os.path.exists(path):
             self.skipTest("template workbook not shipped beside the addon")
         with open(path, "rb") as handle:
-            keys, rows = wb.read_register(handle)
-            self.assertEqual(keys, [c.key for c in wb.IMPORT_COLUMNS])
+            keys, rows = rd.read_register(handle)
+            self.assertEqual(keys, [c.key for c in rd.IMPORT_COLUMNS])
             list(rows)
 
     def test_parse_date(self):
-        self.assertEqual(wb.parse_date("03-02-2024"), datetime.date(2024, 2, 3))
-        self.assertEqual(wb.parse_date("2024-02-03"), datetime.date(2024, 2, 3))
+        self.assertEqual(rd.parse_date("03-02-2024"), datetime.date(2024, 2, 3))
+        self.assertEqual(rd.parse_date("2024-02-03"), datetime.date(2024, 2, 3))
         self.assertEqual(
-            wb.parse_date(datetime.datetime(2024, 2, 3, 10, 0)),
+            rd.parse_date(datetime.datetime(2024, 2, 3, 10, 0)),
             datetime.date(2024, 2, 3),
         )
-        self.assertIsNone(wb.parse_date("  "))
+        self.assertIsNone(rd.parse_date("  "))
         for bad in ("31-02-2024", "gisteren", 45000):
             with self.assertRaises(ValueError):
-                wb.parse_date(bad)
+                rd.parse_date(bad)

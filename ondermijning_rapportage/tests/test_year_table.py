@@ -81,6 +81,10 @@ class TestTwenteYearTable(RapportageCase):
         cls.analist = cls.users["analist"]
 
     def test_year_table_matches_the_seed(self):
+        """The regional analyst's table: exact wherever the seed's cells
+        reach the threshold (whole rows of them stay exact), the small cells
+        withheld with just enough others that no total gives them away, and
+        the totals exact."""
         book = self.export(
             self.analist,
             "jaartabel",
@@ -92,37 +96,114 @@ class TestTwenteYearTable(RapportageCase):
         sheet = book.active
         rows = self.rows(sheet)
         self.assertEqual(rows[0], ["Gemeente", *SEED_YEARS, "Totaal"])
+        body = rows[1 : 1 + len(SEED_TABLE)]
+        self.assertEqual([r[0] for r in body], [name for name, _c in SEED_TABLE])
+        for (name, counts), row in zip(SEED_TABLE, body, strict=True):
+            shown = row[1:6]
+            for count, value in zip(counts, shown, strict=True):
+                if count < 5:
+                    self.assertEqual(value, "x", f"{name}: {count} is withheld")
+                else:
+                    self.assertIn(value, (count, "x"), name)
+            if min(counts) >= 5:
+                self.assertEqual(shown, counts, f"{name}: every cell >= 5, exact")
+            self.assertEqual(row[6], sum(counts), f"{name}: exact row total")
         self.assertEqual(
-            [(r[0], r[1:6]) for r in rows[1:-1]], [(n, c) for n, c in SEED_TABLE]
+            rows[1 + len(SEED_TABLE)], ["Totaal", *SEED_TOTALS, sum(SEED_TOTALS)]
         )
-        self.assertEqual([r[6] for r in rows[1:-1]], [sum(c) for _n, c in SEED_TABLE])
-        self.assertEqual(rows[-1], ["Totaal", *SEED_TOTALS, sum(SEED_TOTALS)])
-        self.assertEqual(SEED_TOTALS, [497, 542, 459, 488, 701])
-        for row in sheet.iter_rows(min_row=2):
+        # no row or column total minus its visible cells gives one cell,
+        # nor fewer than 5 signals
+        columns = list(zip(*[r[1:6] for r in body], strict=True))
+        lines = [(r[1:6], r[6]) for r in body] + list(
+            zip(columns, SEED_TOTALS, strict=True)
+        )
+        for values, total in lines:
+            hidden = [v for v in values if v == "x"]
+            if hidden:
+                self.assertGreaterEqual(len(hidden), 2)
+                rest = total - sum(v for v in values if v != "x")
+                self.assertGreaterEqual(rest, 5)
+        self.assertEqual(sum(r[1:6].count("x") for r in body), 8)
+        for row in sheet.iter_rows(min_row=2, max_row=1 + len(SEED_TABLE)):
             self.assertEqual(row[0].data_type, "s")
-            self.assertTrue(all(cell.data_type == "n" for cell in row[1:]))
+            for cell in row[1:]:
+                self.assertEqual(cell.data_type, "s" if cell.value == "x" else "n")
         self.assertEqual(sheet.freeze_panes, "B2")
+
+    def test_medewerker_gets_the_exact_seed_table(self):
+        """Who may read the signals gets the exact table, small cells too."""
+        self.users["medewerker"].write(
+            {"company_ids": [(4, c) for c in self.twente.ids]}
+        )
+        user = self.users["medewerker"]
+        Stat = (
+            self.env["ondermijning.statistiek"]
+            .with_user(user)
+            .with_context(allowed_company_ids=self.twente.ids)
+        )
+        years, rows, year_totals, grand, note = Stat._year_table(
+            {
+                "date_from": datetime.date(2016, 1, 1),
+                "date_to": datetime.date(2020, 12, 31),
+                "only_mma": True,
+            }
+        )
+        self.assertEqual(years, SEED_YEARS)
+        self.assertEqual(
+            [(name, counts) for name, counts, _total in rows],
+            [(n, c) for n, c in SEED_TABLE],
+        )
+        self.assertEqual((year_totals, grand), (SEED_TOTALS, sum(SEED_TOTALS)))
+        self.assertIsNone(note)
 
     def test_same_figures_in_the_pivot_data(self):
         """The pivot view groups the same way (gemeente × year)."""
         Stat = self.env["ondermijning.statistiek"].with_user(self.analist)
+        domain = [
+            ("company_id", "in", self.twente.ids),
+            ("is_mma", "=", True),
+            ("date_received", ">=", "2016-01-01"),
+            ("date_received", "<", "2021-01-01"),
+        ]
         groups = Stat._read_group(
-            [
-                ("company_id", "in", self.twente.ids),
-                ("is_mma", "=", True),
-                ("date_received", ">=", "2016-01-01"),
-                ("date_received", "<", "2021-01-01"),
-            ],
+            domain,
             ["date_received:year"],
             ["__count"],
         )
         self.assertEqual([count for _year, count in groups], SEED_TOTALS)
+        # the pivot's cells (read_group over RPC) hide what the workbook hides
+        pivot = Stat.read_group(
+            domain,
+            ["__count"],
+            ["company_id", "date_received:year"],
+            lazy=False,
+        )
+        shown = {
+            (group["company_id"][1], group["date_received:year"]): group["__count"]
+            for group in pivot
+        }
+        book = self.export(
+            self.analist,
+            "jaartabel",
+            date_from=datetime.date(2016, 1, 1),
+            date_to=datetime.date(2020, 12, 31),
+            company_ids=self.twente.ids,
+            only_mma=True,
+        )
+        table = {
+            (row[0], str(year)): value
+            for row in self.rows(book.active)[1 : 1 + len(SEED_TABLE)]
+            for year, value in zip(SEED_YEARS, row[1:6], strict=True)
+        }
+        self.assertEqual(
+            shown, {key: value for key, value in table.items() if value != "x"}
+        )
 
     def test_medewerker_of_one_gemeente(self):
         enschede = self.twente.filtered(lambda c: c.name == "Enschede")
         self.users["medewerker"].write({"company_ids": [(4, enschede.id)]})
         user = self.users["medewerker"].with_context(allowed_company_ids=enschede.ids)
-        years, rows = (
+        years, rows, *_totals = (
             self.env["ondermijning.statistiek"]
             .with_user(user)
             .with_context(allowed_company_ids=enschede.ids)
@@ -135,4 +216,4 @@ class TestTwenteYearTable(RapportageCase):
             )
         )
         self.assertEqual(years, SEED_YEARS)
-        self.assertEqual(rows, [("Enschede", [209, 237, 192, 198, 272])])
+        self.assertEqual(rows, [("Enschede", [209, 237, 192, 198, 272], 1108)], "exact")

@@ -76,6 +76,28 @@ COMPANY_NAME = "Benchmark gemeente"
 LOGIN = "bench_export_medewerker"
 
 
+def ensure_medewerker(env, company, login, name, lang=None):
+    """A medewerker of ``company`` (made once, reused)."""
+    Users = env["res.users"].with_context(active_test=False)
+    user = Users.search([("login", "=", login)], limit=1)
+    if not user:
+        groups = [
+            env.ref("base.group_user").id,
+            env.ref("ondermijning_signalen.group_medewerker").id,
+        ]
+        user = Users.create(
+            {
+                "name": name,
+                "login": login,
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
+                "groups_id": [(6, 0, groups)],
+                **({"lang": lang} if lang else {}),
+            }
+        )
+    return user
+
+
 def ensure_fixture(env, count):
     """The gemeente, a medewerker and ``count`` signals (added or removed
     set-based to match)."""
@@ -83,27 +105,7 @@ def ensure_fixture(env, count):
     company = Company.search([("name", "=", COMPANY_NAME)], limit=1) or Company.create(
         {"name": COMPANY_NAME}
     )
-    Users = env["res.users"].with_context(active_test=False)
-    user = Users.search([("login", "=", LOGIN)], limit=1)
-    if not user:
-        user = Users.create(
-            {
-                "name": "Benchmark medewerker",
-                "login": LOGIN,
-                "company_id": company.id,
-                "company_ids": [(6, 0, company.ids)],
-                "groups_id": [
-                    (
-                        6,
-                        0,
-                        [
-                            env.ref("base.group_user").id,
-                            env.ref("ondermijning_signalen.group_medewerker").id,
-                        ],
-                    )
-                ],
-            }
-        )
+    user = ensure_medewerker(env, company, LOGIN, "Benchmark medewerker")
     cr = env.cr
     env.flush_all()
     cr.execute(

@@ -18,9 +18,9 @@ DEFAULT = os.path.join(
 )
 
 
-def load_workbooks():
-    path = os.path.join(ADDON, "report", "ondermijning_workbooks.py")
-    spec = importlib.util.spec_from_file_location("ondermijning_workbooks", path)
+def load(name):
+    path = os.path.join(ADDON, "report", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -29,10 +29,11 @@ def load_workbooks():
 def main(argv):
     target = argv[1] if len(argv) > 1 else DEFAULT
     os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
-    workbooks = load_workbooks()
+    workbooks = load("ondermijning_workbooks")
+    columns = load("ondermijning_register_reader").IMPORT_COLUMNS
     with open(target, "wb") as handle:
-        workbooks.write_register_template(handle)
-    print(f"{target}: {', '.join(c.header for c in workbooks.IMPORT_COLUMNS)}")
+        workbooks.write_register_template(handle, columns=columns)
+    print(f"{target}: {', '.join(c.header for c in columns)}")
 
 
 if __name__ == "__main__":

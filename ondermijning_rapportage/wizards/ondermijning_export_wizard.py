@@ -112,9 +112,11 @@ class OndermijningExportWizard(models.TransientModel):
                 )
             elif wizard.export_type in ("statistieken", "jaartabel"):
                 Stat = self.env["ondermijning.statistiek"]
-                count = Stat._read_group(
-                    Stat._filter_domain(wizard._filters()), [], ["__count"]
-                )[0][0]
+                figures = Stat._figures(Stat._filter_domain(wizard._filters()), [[]])
+                count = figures.count(figures.cell([], []))
+                if count == figures.HIDDEN:
+                    # fewer signals than the disclosure threshold: not shown
+                    count = 0
             wizard.record_count = count
 
     @api.constrains("date_from", "date_to")

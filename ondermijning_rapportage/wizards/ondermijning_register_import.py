@@ -1,10 +1,12 @@
 import base64
-import io
+import binascii
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.ondermijning_register import ImportFailed
+from odoo.addons.ondermijning_signalen.tools import crypto
+
+from ..models.ondermijning_register_importer import ImportFailed
 
 
 class OndermijningRegisterImport(models.TransientModel):
@@ -21,9 +23,18 @@ class OndermijningRegisterImport(models.TransientModel):
         default=lambda self: self.env.company,
         domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
     )
-    # Not an attachment: the register holds case content; the wizard row is
-    # vacuumed with the transient data and emptied after the import.
-    file = fields.Binary(string="Register (xlsx)", attachment=False)
+    # The register holds case content: the upload is never stored as it
+    # came. ``file`` only passes through (computed, not stored); what is kept
+    # until the import is encrypted (``file_sealed``), and emptied by the
+    # import, "Other file" and the transient vacuum.
+    file = fields.Binary(
+        string="Register (xlsx)",
+        compute="_compute_file",
+        inverse="_inverse_file",
+    )
+    file_sealed = fields.Binary(
+        string="Register (encrypted)", attachment=False, copy=False
+    )
     filename = fields.Char()
     state = fields.Selection(
         [("upload", "Upload"), ("preview", "Preview"), ("done", "Imported")],
@@ -40,6 +51,35 @@ class OndermijningRegisterImport(models.TransientModel):
         "ondermijning.signaal", string="Imported signals"
     )
     message = fields.Text(readonly=True)
+
+    @api.depends("file_sealed")
+    def _compute_file(self):
+        for wizard in self:
+            data = wizard._file_data()
+            wizard.file = base64.b64encode(data) if data else False
+
+    def _inverse_file(self):
+        Register = self.env["ondermijning.register.importer"]
+        for wizard in self:
+            if not wizard.file:
+                wizard.file_sealed = False
+                continue
+            try:
+                data = base64.b64decode(wizard.file, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise UserError(self.env._("The upload is not a file.")) from exc
+            Register._import_check_upload(data)
+            wizard.file_sealed = base64.b64encode(crypto.encrypt_bytes(self.env, data))
+
+    def _file_data(self):
+        """The uploaded register's bytes (decrypted), or None."""
+        self.ensure_one()
+        sealed = self.file_sealed
+        if not sealed:
+            return None
+        if isinstance(sealed, str):
+            sealed = sealed.encode()
+        return crypto.decrypt_bytes(self.env, base64.b64decode(sealed))
 
     @api.depends("line_ids.state")
     def _compute_counts(self):
@@ -59,14 +99,19 @@ class OndermijningRegisterImport(models.TransientModel):
             "name": self.env._("Import register"),
         }
 
-    def _check(self):
+    def _data(self):
         self.ensure_one()
-        if not self.file:
+        data = self._file_data()
+        if not data:
             raise UserError(self.env._("Choose the register workbook (xlsx) first."))
         if self.company_id not in self.env.user.company_ids:
             raise UserError(self.env._("You can only import into your own gemeente."))
-        content = io.BytesIO(base64.b64decode(self.file))
-        return self.env["ondermijning.register"]._import_check(self.company_id, content)
+        return data
+
+    def _check(self):
+        return self.env["ondermijning.register.importer"]._import_check(
+            self.company_id, self._data()
+        )
 
     def _show(self, results, message=None):
         self.line_ids = [Command.clear()] + [
@@ -85,9 +130,12 @@ class OndermijningRegisterImport(models.TransientModel):
         self.write({"state": "preview", "message": message or False})
 
     def action_preview(self):
-        """Read and check the file; writes only the preview lines."""
+        """Read and check the file and try the import without keeping it;
+        writes only the preview lines."""
         self.ensure_one()
-        results = self._check()
+        results = self.env["ondermijning.register.importer"]._import_preview(
+            self.company_id, self._data()
+        )
         invalid = sum(1 for result in results if result["errors"])
         message = (
             self.env._(
@@ -109,7 +157,7 @@ class OndermijningRegisterImport(models.TransientModel):
         self.ensure_one()
         results = self._check()
         try:
-            signals = self.env["ondermijning.register"]._import_create(
+            signals = self.env["ondermijning.register.importer"]._import_create(
                 self.company_id, results
             )
         except ImportFailed as failure:
@@ -119,7 +167,7 @@ class OndermijningRegisterImport(models.TransientModel):
         self.write(
             {
                 "state": "done",
-                "file": False,
+                "file_sealed": False,
                 "imported_count": len(signals),
                 "imported_signal_ids": [Command.set(signals.ids)],
                 "message": self.env._("%s signals were imported.", len(signals)),
@@ -129,7 +177,15 @@ class OndermijningRegisterImport(models.TransientModel):
 
     def action_back(self):
         self.ensure_one()
-        self.write({"state": "upload", "line_ids": [Command.clear()], "message": False})
+        self.write(
+            {
+                "state": "upload",
+                "line_ids": [Command.clear()],
+                "message": False,
+                "file_sealed": False,
+                "filename": False,
+            }
+        )
         return self._reopen()
 
     def action_open_signals(self):

@@ -28,6 +28,48 @@ registry.category("web_tour.tours").add("ondermijning_statistics_download_tour",
             run: "click",
         },
         {
+            trigger: ".modal .modal-footer button[name=action_export]:enabled",
+            content: "The download was handed to the browser",
+        },
+        {
+            trigger: "body:not(:has(.o_error_dialog))",
+            content: "No error",
+        },
+        {
+            // the download leaves the wizard open: close it, so the tour does
+            // not end on a form in edition (early 18.0 builds fail on that)
+            trigger: ".modal .modal-footer button.btn-secondary[special=cancel]:enabled",
+            content: "Close the export wizard",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal .o_form_view))",
+            content: "The wizard is closed",
+        },
+    ],
+});
+
+// The regional analyst opens the statistics (pivot, then graph): the
+// protected figures render (withheld cells and measures are empty).
+registry.category("web_tour.tours").add("ondermijning_statistics_analyst_tour", {
+    steps: () => [
+        {
+            trigger: ".o_pivot table tbody tr:contains('Regio Tour')",
+            content: "The pivot shows the gemeente with enough signals",
+        },
+        {
+            trigger: "body:not(:has(.o_pivot table tbody tr:contains('Regio Klein')))",
+            content: "A gemeente with fewer signals than the threshold is not shown",
+        },
+        {
+            trigger: ".o_switch_view.o_graph",
+            content: "Switch to the graph",
+            run: "click",
+        },
+        {
+            trigger: ".o_graph_renderer canvas",
+        },
+        {
             trigger: "body:not(:has(.o_error_dialog))",
             content: "No error",
         },
