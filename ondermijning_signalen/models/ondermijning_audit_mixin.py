@@ -63,5 +63,16 @@ class OndermijningAuditMixin(models.AbstractModel):
         return super().unlink()
 
     def export_data(self, fields_to_export):
+        # early 18.0 builds export a field without checking its groups
+        self.check_field_access_rights(
+            "read",
+            list(
+                {
+                    path.split("/", 1)[0].split(".", 1)[0]
+                    for path in fields_to_export
+                    if path.split("/", 1)[0] not in ("id", ".id")
+                }
+            ),
+        )
         self.env["ondermijning.audit.log"]._log(self, "export", fields_to_export)
         return super().export_data(fields_to_export)

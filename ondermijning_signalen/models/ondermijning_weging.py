@@ -166,6 +166,20 @@ class OndermijningWeging(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            weging_type = vals.get("weging_type") or self.env.context.get(
+                "default_weging_type"
+            )
+            definition = stappenplan.WEGING_BY_CODE.get(weging_type)
+            if (
+                definition
+                and not self.env.su
+                and not self.env.user.has_group(definition.group)
+            ):
+                raise AccessError(
+                    self.env._(
+                        "You may not record %s.", dict(WEGING_TYPES)[weging_type]
+                    )
+                )
             if not (vals.get("motivation") or "").strip():
                 raise ValidationError(self.env._("Every weging needs a motivation."))
         wegingen = super().create(vals_list)

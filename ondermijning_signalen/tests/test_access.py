@@ -53,6 +53,15 @@ class TestAccess(OndermijningCase):
                 ],
             }
         )
+        # the privacyfunctionaris cleared the agenda signal for the politie
+        cls.env["ondermijning.vrijgave"].create(
+            {
+                "signaal_id": cls.on_agenda.id,
+                "partner_id": cls.politie.id,
+                "scope": "subjecten",
+                "legal_ground": "RIEC-convenant",
+            }
+        )
         cls.all_signals = (
             cls.on_agenda | cls.not_on_agenda | cls.referred | cls.elsewhere
         )

@@ -107,6 +107,15 @@ class TestAccessMatrix(OndermijningCase):
                 "casus_ids": [Command.set((cls.casus | cls.casus_internal).ids)],
             }
         )
+        # the privacyfunctionaris cleared the agenda signal for the politie
+        env["ondermijning.vrijgave"].create(
+            {
+                "signaal_id": cls.agenda.id,
+                "partner_id": cls.politie.id,
+                "scope": "subjecten",
+                "legal_ground": "RIEC-convenant",
+            }
+        )
         cls.melding = (
             env["ondermijning.melding"]
             .with_user(cls.users["melder"])

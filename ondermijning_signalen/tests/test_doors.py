@@ -93,6 +93,15 @@ class TestDoors(RpcCase):
                 "signaal_ids": [Command.set(cls.agenda.ids)],
             }
         )
+        # the privacyfunctionaris cleared the agenda signal for the politie
+        cls.env["ondermijning.vrijgave"].create(
+            {
+                "signaal_id": cls.agenda.id,
+                "partner_id": cls.politie.id,
+                "scope": "subjecten",
+                "legal_ground": "RIEC-convenant",
+            }
+        )
 
     @classmethod
     def new_signal_as_su(cls, **vals):
@@ -733,3 +742,124 @@ class TestSealAuditProcess(RpcCase):
                 )
                 self.assertIn(message, error[1])
         self.assertEqual(self.env[SIGNAAL].search_count([]), count)
+
+
+@tagged("post_install", "-at_install")
+class TestPartnerClearance(RpcCase):
+    """Issue 14: what is shared with politie, OM or RIEC in an overleg is
+    what the privacyfunctionaris cleared for their organisation, by every
+    door."""
+
+    def setUp(self):
+        super().setUp()
+        self.cleared = self.new_signal(
+            subject_ids=[Command.create({"kind": "persoon", "name": "Piet Gedeeld"})]
+        )
+        self.uncleared = self.new_signal(
+            subject_ids=[Command.create({"kind": "persoon", "name": "Kees Geheim"})]
+        )
+        self.env["ondermijning.overleg"].create(
+            {
+                "company_id": self.gemeente.id,
+                "user_ids": [Command.set(self.users["overleg"].ids)],
+                "signaal_ids": [Command.set((self.cleared | self.uncleared).ids)],
+            }
+        )
+        self.clearance = (
+            self.env["ondermijning.vrijgave"]
+            .with_user(self.users["privacy"])
+            .create(
+                {
+                    "signaal_id": self.cleared.id,
+                    "partner_id": self.politie.id,
+                    "scope": "kern",
+                    "legal_ground": "RIEC-convenant, art. 6 lid 1 sub e AVG",
+                }
+            )
+        )
+
+    def test_an_uncleared_item_shows_only_that_it_exists(self):
+        both = (self.cleared | self.uncleared).ids
+        rows = {
+            row["id"]: row
+            for row in self.call(
+                "overleg",
+                SIGNAAL,
+                "read",
+                both,
+                ["name", "description", "categorie_id", "subject_ids"],
+            )
+        }
+        self.assertIn("Hennep", rows[self.cleared.id]["description"])
+        self.assertTrue(rows[self.cleared.id]["categorie_id"])
+        self.assertFalse(rows[self.cleared.id]["subject_ids"], "facts only (kern)")
+        self.assertEqual(rows[self.uncleared.id]["name"], self.uncleared.name)
+        for fname in ("description", "categorie_id", "subject_ids"):
+            self.assertFalse(rows[self.uncleared.id][fname], fname)
+        # searches, groupings, exports and subjects leave it out
+        found = self.call(
+            "overleg", SIGNAAL, "search", [("categorie_id", "=", self.categorie.id)]
+        )
+        self.assertEqual(found, self.cleared.ids)
+        groups = self.call(
+            "overleg",
+            SIGNAAL,
+            "read_group",
+            [("id", "in", both)],
+            ["categorie_id"],
+            ["categorie_id"],
+        )
+        self.assertEqual(sum(g["categorie_id_count"] for g in groups), 1)
+        self.refused("overleg", SIGNAAL, "export_data", both, ["description"])
+        self.assertFalse(
+            self.call(
+                "overleg",
+                "ondermijning.subject",
+                "search",
+                [("signaal_id", "in", both)],
+            )
+        )
+
+    def test_subjects_only_when_cleared_with_them(self):
+        self.clearance.sudo().scope = "subjecten"
+        subjects = self.call(
+            "overleg",
+            "ondermijning.subject",
+            "search_read",
+            [("signaal_id", "in", (self.cleared | self.uncleared).ids)],
+            ["name"],
+        )
+        self.assertEqual([s["name"] for s in subjects], ["Piet Gedeeld"])
+
+    def test_the_gemeente_may_hide_uncleared_items_entirely(self):
+        self.gemeente.ondermijning_uncleared_agenda = "hide"
+        self.env.flush_all()
+        found = self.call(
+            "overleg",
+            SIGNAAL,
+            "search",
+            [("id", "in", (self.cleared | self.uncleared).ids)],
+        )
+        self.assertEqual(found, self.cleared.ids)
+
+    def test_only_the_privacyfunctionaris_clears(self):
+        self.refused(
+            "medewerker",
+            "ondermijning.vrijgave",
+            "create",
+            {
+                "signaal_id": self.uncleared.id,
+                "partner_id": self.politie.id,
+                "legal_ground": "x",
+            },
+        )
+        self.refused(
+            "medewerker", "ondermijning.vrijgave", "unlink", self.clearance.ids
+        )
+        self.refused(
+            "overleg",
+            "ondermijning.vrijgave",
+            "search_read",
+            [],
+            ["signaal_id"],
+        )

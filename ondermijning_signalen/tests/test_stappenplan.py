@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from .. import stappenplan
 from .common import OndermijningCase
 
 
@@ -108,14 +109,86 @@ class TestStappenplan(OndermijningCase):
         with self.assertRaises(ValidationError):
             self.weeg(signal, "w2a", "gemeentelijke_taak")
 
-    def test_weging2a_negative_refers_to_instantie(self):
+    def test_weging2a_no_task_of_the_gemeente_refers_where_needed(self):
+        """ "Het signaal wordt niet in behandeling genomen en zo nodig
+        doorverwezen naar een andere instantie"; a positive 2A names the task
+        or power of the gemeente."""
         signal = self.new_signal()
         self.weeg(signal, "w1", "ondermijning")
-        with self.assertRefused(ValidationError, "instantie"):
-            self.weeg(signal, "w2a", "andere_instantie")
-        self.weeg(signal, "w2a", "andere_instantie", referred_to="Veilig Thuis")
-        self.assertEqual(signal.end_state, "doorverwezen")
-        self.assertEqual(signal.referred_to, "Veilig Thuis")
+        with self.assertRefused(ValidationError, "task or power"):
+            self.weeg(signal, "w2a", "gemeentelijke_taak", taak_id=False)
+        self.weeg(signal, "w2a", "andere_instantie")
+        self.assertEqual(signal.end_state, "niet_in_behandeling")
+        referred = self.new_signal()
+        self.weeg(referred, "w1", "ondermijning")
+        self.weeg(referred, "w2a", "andere_instantie", referred_to="Veilig Thuis")
+        self.assertEqual(referred.end_state, "doorverwezen")
+        self.assertEqual(referred.referred_to, "Veilig Thuis")
+
+    def test_weging2b_asks_the_protocols_three_questions(self):
+        """ "1. Gaat het om een object of een subject? 2. ... ligt het object
+        binnen de gemeentegrens 3. ... woont het subject binnen de
+        gemeentegrenzen (dan wel is er anderszins een link met de
+        gemeente)?"
+        """
+        signal = self.new_signal()
+        self.weeg(signal, "w1", "ondermijning")
+        self.weeg(signal, "w2a", "gemeentelijke_taak")
+        with self.assertRefused(ValidationError, "subject or an object"):
+            self.weeg(signal, "w2b", "binnen_gemeente", subject_kind=False)
+        with self.assertRefused(ValidationError, "within the gemeente means"):
+            self.weeg(signal, "w2b", "binnen_gemeente", within_gemeente=False)
+        with self.assertRefused(ValidationError, "concerns the gemeente"):
+            self.weeg(signal, "w2b", "buiten_gemeente", within_gemeente=True)
+        self.weeg(
+            signal,
+            "w2b",
+            "binnen_gemeente",
+            subject_kind="subject",
+            within_gemeente=False,
+            other_link=True,
+            other_link_note="Exploitant van een bedrijf in de gemeente",
+        )
+        self.move(signal, "stap2")
+        self.assertEqual(signal.stage_code, "stap2")
+
+    def test_weging3_follows_the_gemeentes_criteria(self):
+        signal = self.new_signal()
+        self.through_stap1(signal)
+        recent = self.env.ref("ondermijning_signalen.criterium_recent")
+        concreet = self.env.ref("ondermijning_signalen.criterium_concreet")
+        with self.assertRefused(ValidationError, recent.name):
+            self.weeg(
+                signal, "w3", "voldoende_zwaar", criterium_ids=[(6, 0, concreet.ids)]
+            )
+        with self.assertRefused(ValidationError, "objective criterion"):
+            self.weeg(signal, "w3", "voldoende_zwaar", research_done=True)
+        # a gemeente may make its own criterion required
+        eigen = self.env["ondermijning.weging.criterium"].create(
+            {
+                "name": "Past bij de prioriteiten van het college",
+                "required": True,
+                "company_id": self.gemeente.id,
+            }
+        )
+        with self.assertRefused(ValidationError, eigen.name):
+            self.weeg(
+                signal,
+                "w3",
+                "voldoende_zwaar",
+                criterium_ids=[(6, 0, (recent | concreet).ids)],
+            )
+        weging = self.weeg(
+            signal,
+            "w3",
+            "voldoende_zwaar",
+            criterium_ids=[(6, 0, (recent | concreet | eigen).ids)],
+            research_done=True,
+            research_query="Openbare bronnen over het pand",
+            research_ground="Beleid: signalen over panden met een bedrijfsfunctie",
+            research_date=fields.Date.today(),
+        )
+        self.assertTrue(weging.positive)
 
     def test_weging2b_negative_refers_to_other_gemeente(self):
         signal = self.new_signal()
@@ -207,7 +280,7 @@ class TestStappenplan(OndermijningCase):
         consultation = self.approve_source(signal)
         with self.assertRefused(UserError, "Summarise"):
             consultation.with_user(self.users["medewerker"]).action_record_hit()
-        with self.assertRefused(ValidationError, "no hit"):
+        with self.assertRefused(ValidationError, "no relevant hit"):
             self.weeg(signal, "w4", "casusoverleg", role="team")
         consultation.with_user(
             self.users["medewerker"]
@@ -460,4 +533,58 @@ class TestStappenplan(OndermijningCase):
                 [("is_overdue", "=", False), ("id", "in", (on_time | late).ids)]
             ),
             on_time,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestStap3Relevance(OndermijningCase):
+    def test_too_old_or_irrelevant_finds_are_no_hits(self):
+        """ "Soms is dan meer informatie niet nodig. Bijvoorbeeld als het gaat
+        om (te) oude informatie" and "kijken of het om relevante informatie
+        gaat": only a relevant hit lets weging 4 weigh it."""
+        signal = self.new_signal()
+        self.through_stap2(signal)
+        old = self.approve_source(signal, "ondermijning_signalen.bron_1")
+        irrelevant = self.approve_source(signal, "ondermijning_signalen.bron_2")
+        old.with_user(self.users["medewerker"]).action_record_too_old()
+        self.assertFalse(signal.end_state, "one source is still to be consulted")
+        self.assertEqual(old.not_relevant_reason, "te_oud")
+        with self.assertRefused(ValidationError, "no relevant hit"):
+            self.weeg(signal, "w4", "casusoverleg", role="team")
+        irrelevant.with_user(self.users["medewerker"]).action_record_not_relevant()
+        self.assertEqual(signal.end_state, "niet_in_behandeling")
+
+    def test_privacy_decides_no_source_may_be_consulted(self):
+        signal = self.new_signal()
+        self.through_stap2(signal)
+        with self.assertRaises(AccessError):
+            signal.with_user(self.users["medewerker"])._decide_no_sources("Geen grond")
+        signal.with_user(self.users["privacy"])._decide_no_sources(
+            "Geen grondslag voor raadpleging van deze bronnen"
+        )
+        self.assertEqual(signal.end_state, "niet_in_behandeling")
+
+
+@tagged("post_install", "-at_install")
+class TestDefinedOnce(OndermijningCase):
+    def test_the_gate_reads_the_stappenplan(self):
+        """Each step lets a signal in only with the wegingen of the earlier
+        steps recorded with an outcome that goes on, as the definition says."""
+        for step in stappenplan.STEPS[1:-1]:
+            signal = self.new_signal()
+            problems = signal._step_gate_problems(self.stage[step.code], {})
+            for weging in stappenplan.wegingen_before(step.code):
+                self.assertTrue(
+                    any(weging.label in problem for problem in problems),
+                    (step.code, weging.code, problems),
+                )
+        self.assertEqual(
+            sorted(self.env["ondermijning.stage"].search([]).mapped("code")),
+            sorted(stappenplan.STEP_ORDER),
+        )
+        outcomes = self.env["ondermijning.weging.uitkomst"].search([])
+        self.assertEqual(
+            {(o.weging_type, o.code) for o in outcomes},
+            set(stappenplan.OUTCOME_BY_KEY),
+            "every outcome of the protocol has its wording, and no other",
         )

@@ -55,13 +55,21 @@ class TestUi(HttpCase, OndermijningCase):
         woonfraude = self.env.ref("ondermijning_signalen.categorie_mma_woonfraude")
         mensenhandel = self.env.ref("ondermijning_signalen.categorie_mma_mensenhandel")
         agenda = self.new_signal(categorie_id=woonfraude.id)
-        self.new_signal(categorie_id=mensenhandel.id)
+        uncleared = self.new_signal(categorie_id=mensenhandel.id)
+        self.new_signal(categorie_id=mensenhandel.id)  # not on the agenda
         self.env["ondermijning.overleg"].create(
             {
                 "overleg_type": "bt_tafel",
                 "company_id": self.gemeente.id,
                 "user_ids": [Command.set(self.users["overleg"].ids)],
-                "signaal_ids": [Command.set(agenda.ids)],
+                "signaal_ids": [Command.set((agenda | uncleared).ids)],
+            }
+        )
+        self.env["ondermijning.vrijgave"].create(
+            {
+                "signaal_id": agenda.id,
+                "partner_id": self.politie.id,
+                "legal_ground": "RIEC-convenant",
             }
         )
         self.env["ondermijning.overleg"].create(

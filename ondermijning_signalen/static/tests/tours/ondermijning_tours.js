@@ -125,8 +125,23 @@ tours.add("ondermijning_mma_intake_tour", {
                 run: "click",
             },
         ]),
-        ...recordWeging("Ja: taak of bevoegdheid van de gemeente", "Openbare orde, art. 13b Opiumwet"),
+        ...recordWeging("Ja: taak of bevoegdheid van de gemeente", "Openbare orde, art. 13b Opiumwet", [
+            ...selectMany2one("taak_id", "Sluiting van drugspanden").map((step) => ({
+                ...step,
+                trigger: step.trigger.startsWith(".o_field") ? `.modal ${step.trigger}` : step.trigger,
+            })),
+        ]),
         ...recordWeging("Ja: subject of object binnen de gemeente", "Adres in de BAG", [
+            {
+                trigger: ".modal .o_field_widget[name=subject_kind] input[data-value=object]",
+                content: "Weging 2B, question 1: an object",
+                run: "click",
+            },
+            {
+                trigger: ".modal .o_field_widget[name=within_gemeente] input",
+                content: "Question 2: it lies within the gemeente",
+                run: "click",
+            },
             {
                 trigger: ".modal .o_field_widget[name=register] select",
                 run: 'select "bag"',
@@ -225,7 +240,11 @@ tours.add("ondermijning_overleg_partner_tour", {
         },
         {
             trigger: ".o_field_widget[name=signaal_ids]:not(:has(.o_field_x2many_list_row_add)):not(:contains('Mensenhandel'))",
-            content: "Nothing can be added, nothing else is shown",
+            content: "Nothing can be added; the item not cleared shows no category",
+        },
+        {
+            trigger: ".o_field_widget[name=signaal_ids] .o_data_row:not(:contains('Woonfraude')) td[name=name]:contains('-')",
+            content: "The item not cleared for the partner's organisation only shows that it exists",
         },
         {
             trigger: ".o_field_widget[name=signaal_ids] .o_data_row:contains('Woonfraude') td[name=categorie_id]",
