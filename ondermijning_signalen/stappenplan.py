@@ -15,8 +15,6 @@ routes it (``MOVING_BACK``)."""
 
 from collections import namedtuple
 
-from odoo.tools import SQL
-
 MEDEWERKER = "ondermijning_signalen.group_medewerker"
 TEAM = "ondermijning_signalen.group_team"
 PRIVACY = "ondermijning_signalen.group_privacy"
@@ -238,11 +236,14 @@ def casus_requirements(state):
     ]
 
 
-def furthest_step_sql(alias):
-    """SQL for the furthest step a signal (table alias ``alias``) reached:
-    the last step whose entry date is set."""
-    whens = SQL(" ").join(
-        SQL("WHEN %s IS NOT NULL THEN %s", SQL.identifier(alias, field), code)
+def furthest_step_expression(alias, current_stage=False):
+    """SQL text for the furthest step a signal (table alias ``alias``)
+    reached: the last step whose entry date is set (``current_stage``: or
+    that it is in now)."""
+    whens = " ".join(
+        f"WHEN {alias}.{field} IS NOT NULL"
+        + (f" OR {alias}.stage_code = '{code}'" if current_stage else "")
+        + f" THEN '{code}'"
         for code, field in reversed(STEP_DATES)
     )
-    return SQL("CASE %s ELSE %s END", whens, FIRST_STEP)
+    return f"CASE {whens} ELSE '{FIRST_STEP}' END"

@@ -9,7 +9,8 @@ import pytz
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError, UserError
 
-from ..report import ondermijning_lead_times as lead_times
+from odoo.addons.ondermijning_signalen.tools import lead_times
+
 from ..report import ondermijning_workbooks as workbooks
 
 _logger = logging.getLogger(__name__)

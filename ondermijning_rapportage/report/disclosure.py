@@ -44,7 +44,7 @@ from collections import defaultdict, deque
 from odoo import models
 from odoo.osv import expression
 
-from .ondermijning_lead_times import LEAD_FIELDS
+from odoo.addons.ondermijning_signalen.tools.lead_times import LEAD_FIELDS
 
 # How a hidden figure is written (CBS writes "x" for "geheim").
 HIDDEN = "x"

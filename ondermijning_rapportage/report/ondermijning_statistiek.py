@@ -8,31 +8,26 @@ read rows and who gets protected aggregates in
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from odoo.addons.ondermijning_signalen import stappenplan
 from odoo.addons.ondermijning_signalen.models.ondermijning_signaal import CHANNELS
-from odoo.addons.ondermijning_signalen.models.ondermijning_stage import STAGE_CODES
 from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst import (
     END_STATES,
 )
-
-from . import ondermijning_lead_times as lead_times
+from odoo.addons.ondermijning_signalen.tools import lead_times
+from odoo.addons.ondermijning_signalen.tools.periods import GEMEENTE_TZ, local_month_sql
 
 # The steps a signal can reach, in order (afgesloten is a state, not a step).
-REACHED_STEPS = [code for code in STAGE_CODES if code[0] != "afgesloten"]
+REACHED_STEPS = [
+    (code, label)
+    for code, label in stappenplan.STEP_CODES
+    if code in stappenplan.OPEN_STEPS
+]
+STAGE_CODES = stappenplan.STEP_CODES
 # A signal counts as MMA when its source has this code (the trace keeps the
 # answer as is_mma).
 MMA_CODE = "mma"
-# The gemeenten's local time: months and years are counted by the local date
-# (a signal received on 1 January at 00:30 counts in January), and the
-# register shows and filters local days. Datetimes are stored in UTC.
-GEMEENTE_TZ = "Europe/Amsterdam"
-
-
-def local_month(column):
-    """SQL: the first day of the local month of a UTC timestamp column."""
-    return (
-        f"date_trunc('month', timezone('{GEMEENTE_TZ}', timezone('UTC', {column})))"
-        "::date"
-    )
+local_month = local_month_sql
+__all__ = ["GEMEENTE_TZ", "MMA_CODE", "REACHED_STEPS", "OndermijningStatistiek"]
 
 
 class OndermijningStatistiek(models.Model):
@@ -125,16 +120,8 @@ class OndermijningStatistiek(models.Model):
     def _signal_select(self):
         """Live signals. The step reached is the furthest step the signal
         was ever in (its current step or the latest step date)."""
-        whens = " ".join(
-            f"WHEN s.date_{code} IS NOT NULL OR s.stage_code = '{code}' THEN '{code}'"
-            for code in ("monitoring", "stap4", "stap3", "stap2")
-        )
-        reached = f"CASE {whens} ELSE 'stap1' END"
-        treated = (
-            "(s.date_stap2 IS NOT NULL OR s.date_stap3 IS NOT NULL"
-            " OR s.date_stap4 IS NOT NULL OR s.date_monitoring IS NOT NULL"
-            " OR s.stage_code IN ('stap2', 'stap3', 'stap4', 'monitoring'))"
-        )
+        reached = stappenplan.furthest_step_expression("s", current_stage=True)
+        treated = f"(({reached}) <> '{stappenplan.FIRST_STEP}')"
         late = (
             "COALESCE(s.mma_registered_late, FALSE)"
             if "mma_registered_late" in self.env["ondermijning.signaal"]._fields
@@ -179,6 +166,7 @@ class OndermijningStatistiek(models.Model):
         leads = ",\n".join(
             f"t.{fname}::float AS {fname}" for fname in lead_times.LEAD_FIELDS
         )
+        first, last = stappenplan.FIRST_STEP, stappenplan.LAST_STEP
         return f"""
             SELECT
                 t.id * 2 + 1 AS id,
@@ -194,14 +182,14 @@ class OndermijningStatistiek(models.Model):
                 t.mma_follow_up,
                 COALESCE(t.mma_registered_late, FALSE) AS mma_registered_late,
                 COALESCE(t.bt_tafel, FALSE) AS bt_tafel,
-                COALESCE(t.stap_reached, 'stap1')::text AS stap,
-                'afgesloten'::varchar AS stage_code,
+                COALESCE(t.stap_reached, '{first}')::text AS stap,
+                '{last}'::varchar AS stage_code,
                 t.end_state,
-                COALESCE(t.stap_reached, 'stap1') != 'stap1' AS in_treatment,
+                COALESCE(t.stap_reached, '{first}') != '{first}' AS in_treatment,
                 (t.end_state IS NOT NULL) AS closed,
                 TRUE AS destroyed,
-                CASE WHEN COALESCE(t.stap_reached, 'stap1') != 'stap1' THEN 1 ELSE 0 END
-                    AS count_in_treatment,
+                CASE WHEN COALESCE(t.stap_reached, '{first}') != '{first}'
+                     THEN 1 ELSE 0 END AS count_in_treatment,
                 CASE WHEN t.end_state IS NOT NULL THEN 1 ELSE 0 END AS count_closed,
                 {leads}
             FROM ondermijning_signaal_spoor t

@@ -31,9 +31,10 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from odoo.addons.ondermijning_signalen.tools.lead_times import LEAD_FIELDS
+
 from . import disclosure
 from .disclosure import SUBCOUNTS
-from .ondermijning_lead_times import LEAD_FIELDS
 
 _logger = logging.getLogger(__name__)
 

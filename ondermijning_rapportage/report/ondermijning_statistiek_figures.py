@@ -14,8 +14,9 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.ondermijning_signalen.tools.lead_times import LEAD_FIELDS, LEAD_LABELS
+
 from . import ondermijning_statistics_workbook as statistics_workbook
-from .ondermijning_lead_times import LEAD_FIELDS, LEAD_LABELS
 from .ondermijning_statistiek import GEMEENTE_TZ, MMA_CODE, REACHED_STEPS
 
 # Breakdowns of the statistics workbook: (sheet, header, field).

@@ -3,6 +3,8 @@ from odoo.tools import SQL
 
 from .. import stappenplan
 from ..stappenplan import END_STATES
+from ..tools import lead_times
+from ..tools.periods import local_month_sql
 from .ondermijning_signaal import CHANNELS
 
 STAPPEN = [
@@ -121,14 +123,7 @@ class OndermijningSignaalSpoor(models.Model):
             return 0
         self.env.flush_all()
 
-        def days(start, stop):
-            return SQL(
-                "ROUND((EXTRACT(EPOCH FROM (%s - %s)) / 86400.0)::numeric, 2)",
-                stop,
-                start,
-            )
-
-        received, end = SQL("s.date_received"), SQL("s.date_end")
+        leads = lead_times.sql_columns("s")
         self.env.cr.execute(
             SQL(
                 """
@@ -136,34 +131,27 @@ class OndermijningSignaalSpoor(models.Model):
                 company_id, date_received, categorie_id, herkomst_id, channel, wijk_id,
                 is_mma, mma_discipline, mma_follow_up, mma_registered_late, bt_tafel,
                 end_state, stap_reached, date_end,
-                lead_stap1, lead_stap2, lead_stap3, lead_stap4, lead_total,
+                %(lead_columns)s,
                 date_destroyed)
             SELECT s.company_id,
-                   date_trunc('month', s.date_received)::date,
+                   %(month_received)s,
                    s.categorie_id, s.herkomst_id, s.channel, s.wijk_id,
                    COALESCE(h.code = 'mma', FALSE), s.mma_discipline, s.mma_follow_up,
                    COALESCE(s.mma_registered_late, FALSE), s.bt_tafel_date IS NOT NULL,
                    s.end_state,
                    %(reached)s,
-                   date_trunc('month', s.date_end)::date,
-                   %(stap1)s, %(stap2)s, %(stap3)s, %(stap4)s, %(total)s,
+                   %(month_end)s,
+                   %(leads)s,
                    %(today)s
               FROM ondermijning_signaal s
          LEFT JOIN ondermijning_herkomst h ON h.id = s.herkomst_id
              WHERE s.id IN %(ids)s
             """,
-                stap1=days(received, SQL("COALESCE(s.date_stap2, s.date_end)")),
-                stap2=days(
-                    SQL("s.date_stap2"), SQL("COALESCE(s.date_stap3, s.date_end)")
-                ),
-                stap3=days(
-                    SQL("s.date_stap3"), SQL("COALESCE(s.date_stap4, s.date_end)")
-                ),
-                stap4=days(
-                    SQL("s.date_stap4"), SQL("COALESCE(s.date_monitoring, s.date_end)")
-                ),
-                total=days(received, end),
-                reached=stappenplan.furthest_step_sql("s"),
+                lead_columns=SQL(", ").join(SQL.identifier(f) for f in leads),
+                leads=SQL(", ").join(SQL(expression) for expression in leads.values()),
+                month_received=SQL(local_month_sql("s.date_received")),
+                month_end=SQL(local_month_sql("s.date_end")),
+                reached=SQL(stappenplan.furthest_step_expression("s")),
                 today=fields.Date.today(),
                 ids=tuple(signal_ids),
             )

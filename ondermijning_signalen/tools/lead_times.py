@@ -1,5 +1,6 @@
-"""The lead times of a signal, defined once: for the statistics view's SQL
-and for the register export in Python.
+"""The lead times of a signal, defined once: for the anonymous trace a
+destroyed signal leaves, the statistics view's SQL and the register export in
+Python, from the stappenplan's step dates.
 
 The time spent in a step runs from the date the signal entered it until the
 date it entered the next step, or its end if it ended in that step (none
@@ -11,14 +12,21 @@ the same before and after the purge.
 
 import decimal
 
-# (field, label, the step's date, the next step's date); None: only the end
+from .. import stappenplan
+
+# (field, label, the step's date, the next step's date); None: only the end.
+# A step is timed from the date it was entered (stap 1: receipt) to the date
+# the next one was entered.
+_DATES = ["date_received"] + [field for _code, field in stappenplan.STEP_DATES]
 LEAD_TIMES = [
-    ("lead_stap1", "Stap 1: ontvangst en intake", "date_received", "date_stap2"),
-    ("lead_stap2", "Stap 2: weging 3 en beslismoment", "date_stap2", "date_stap3"),
-    ("lead_stap3", "Stap 3: bronnen", "date_stap3", "date_stap4"),
-    ("lead_stap4", "Stap 4: casus", "date_stap4", "date_monitoring"),
-    ("lead_total", "Totaal (ontvangst tot einde)", "date_received", None),
-]
+    (f"lead_{step.code}", step.label, start, following)
+    for step, start, following in zip(
+        [s for s in stappenplan.STEPS if s.code in stappenplan.OPEN_STEPS][:-1],
+        _DATES[:-1],
+        _DATES[1:],
+        strict=True,
+    )
+] + [("lead_total", "Totaal (ontvangst tot einde)", "date_received", None)]
 LEAD_FIELDS = [fname for fname, _label, _start, _next in LEAD_TIMES]
 LEAD_LABELS = {fname: label for fname, label, _start, _next in LEAD_TIMES}
 # The signal's dates the lead times are made of.
