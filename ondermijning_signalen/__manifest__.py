@@ -39,6 +39,9 @@
         "wizards/ondermijning_retention_wizard_views.xml",
         "wizards/ondermijning_melding_aanvulling_views.xml",
         "wizards/ondermijning_geen_bronnen_wizard_views.xml",
+        "wizards/ondermijning_handout_wizard_views.xml",
+        "report/overleg_handout.xml",
+        "views/ondermijning_overleg_reeks_views.xml",
     ],
     "demo": [
         "demo/ondermijning_demo.xml",

@@ -14,6 +14,7 @@ from . import ondermijning_bron
 from . import ondermijning_afdeling
 from . import ondermijning_instrument
 from . import ondermijning_wijk
+from . import ondermijning_campagne
 from . import ondermijning_weging_uitkomst
 from . import ondermijning_taak
 from . import ondermijning_weging_criterium
@@ -25,6 +26,7 @@ from . import ondermijning_bronraadpleging
 from . import ondermijning_casus
 from . import ondermijning_interventie
 from . import ondermijning_overleg
+from . import ondermijning_overleg_reeks
 from . import ondermijning_notitie
 from . import ondermijning_vrijgave
 from . import ir_attachment

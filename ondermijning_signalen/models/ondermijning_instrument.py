@@ -11,5 +11,10 @@ class OndermijningInstrument(models.Model):
 
     name = fields.Char(required=True, translate=True)
     legal_basis = fields.Char(translate=True)
+    procedure = fields.Selection(
+        [("bibob", "Bibob procedure")],
+        help="Instruments with a procedure of their own record its steps "
+        "(Bibob: request, advice of the Landelijk Bureau Bibob, decision).",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.crypto import EncryptedText
 
@@ -41,9 +42,65 @@ class OndermijningInterventie(models.Model):
         required=True,
     )
     result = EncryptedText()
+    # The Bibob procedure (Woerden plan): request, advice of the Landelijk
+    # Bureau Bibob, decision.
+    procedure = fields.Selection(related="instrument_id.procedure")
+    bibob_request_date = fields.Date(string="Bibob: application received")
+    bibob_lbb_request_date = fields.Date(string="Bibob: advice asked of the LBB")
+    bibob_lbb_advice_date = fields.Date(string="Bibob: advice received")
+    bibob_lbb_advice = fields.Selection(
+        [
+            ("geen", "No degree of danger"),
+            ("mindere", "A lesser degree of danger"),
+            ("ernstige", "A serious degree of danger"),
+        ],
+        string="Bibob: advice of the LBB",
+    )
+    bibob_decision_date = fields.Date(string="Bibob: decision on")
+    bibob_decision = fields.Selection(
+        [
+            ("verleend", "Granted"),
+            ("voorwaarden", "Granted with conditions"),
+            ("geweigerd", "Refused"),
+            ("ingetrokken", "Withdrawn"),
+        ],
+        string="Bibob: decision",
+    )
     notitie_ids = fields.One2many(
         "ondermijning.notitie", "interventie_id", string="Notes"
     )
+
+    @api.constrains(
+        "bibob_request_date",
+        "bibob_lbb_request_date",
+        "bibob_lbb_advice_date",
+        "bibob_lbb_advice",
+        "bibob_decision_date",
+        "bibob_decision",
+    )
+    def _check_bibob_procedure(self):
+        """The steps of the Bibob procedure in their order: an advice after it
+        was asked, a decision after the application."""
+        for intervention in self:
+            steps = [
+                intervention.bibob_request_date,
+                intervention.bibob_lbb_request_date,
+                intervention.bibob_lbb_advice_date,
+                intervention.bibob_decision_date,
+            ]
+            dated = [day for day in steps if day]
+            if dated != sorted(dated):
+                raise ValidationError(
+                    self.env._(
+                        "The steps of the Bibob procedure follow each other in time."
+                    )
+                )
+            if intervention.bibob_lbb_advice and not intervention.bibob_lbb_advice_date:
+                raise ValidationError(
+                    self.env._("Record the date the advice of the LBB was received.")
+                )
+            if intervention.bibob_decision and not intervention.bibob_decision_date:
+                raise ValidationError(self.env._("Record the date of the decision."))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
+from .. import stappenplan
 from ..tools.crypto import EncryptedText
+from .ondermijning_vrijgave import CLEARED_FIELDS
 
 OVERLEG_TYPES = [
     ("ondermijningsoverleg", "Ondermijningsoverleg (gemeente, politie, OM, RIEC)"),
@@ -62,6 +64,13 @@ class OndermijningOverleg(models.Model):
         string="Casussen on the agenda",
         check_company=True,
     )
+    reeks_id = fields.Many2one(
+        "ondermijning.overleg.reeks",
+        string="Series",
+        index=True,
+        check_company=True,
+        ondelete="set null",
+    )
     decisions = EncryptedText()
     minutes = EncryptedText()
     notitie_ids = fields.One2many("ondermijning.notitie", "overleg_id", string="Notes")
@@ -89,6 +98,133 @@ class OndermijningOverleg(models.Model):
             overleg.date_stop = overleg.date and fields.Datetime.add(
                 overleg.date, minutes=int(overleg.duration * 60)
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        overleggen = super().create(vals_list)
+        overleggen._bring_into_bt_tafel()
+        return overleggen
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"signaal_ids", "overleg_type", "date"} & vals.keys():
+            self._bring_into_bt_tafel()
+        return result
+
+    def _bring_into_bt_tafel(self):
+        """An MMA signal on the agenda of a BT-ondermijningstafel was brought
+        into it: its register says so (the date of the first such tafel)."""
+        for overleg in self.sudo().filtered(lambda o: o.overleg_type == "bt_tafel"):
+            day = fields.Date.to_date(overleg.date)
+            for signal in overleg.signaal_ids:
+                if signal.herkomst_code == "mma" and (
+                    not signal.bt_tafel_date or signal.bt_tafel_date > day
+                ):
+                    signal.bt_tafel_date = day
+
+    def _propose_agenda(self):
+        """The agenda a series proposes: "nieuwe signalen sinds het vorige
+        overleg" and "lopende signalen en casussen die regie vragen"."""
+        Signal = self.env["ondermijning.signaal"]
+        for overleg in self:
+            since = (
+                overleg.reeks_id._last_overleg(overleg.date).date
+                if overleg.reeks_id
+                else False
+            )
+            company = [("company_id", "=", overleg.company_id.id)]
+            new = Signal.search(
+                company
+                + [("end_state", "=", False)]
+                + ([("date_received", ">=", since)] if since else [])
+            )
+            running = Signal.search(
+                company + self.env["ondermijning.overleg.reeks"]._regie_domain()
+            )
+            casussen = self.env["ondermijning.casus"].search(
+                company + [("state", "!=", stappenplan.CASUS_CLOSED)]
+            )
+            overleg.write(
+                {
+                    "signaal_ids": [fields.Command.set((new | running).ids)],
+                    "casus_ids": [fields.Command.set(casussen.ids)],
+                }
+            )
+
+    def action_propose_agenda(self):
+        self.check_access("write")
+        self._propose_agenda()
+        return True
+
+    def _handout_items(self, partner):
+        """What the agenda shows to ``partner`` (an organisation): per signal
+        the fields cleared for it, or that the item exists; the casussen
+        privacy check 2A cleared for it. Read as the server, by the
+        clearances alone (a printout for that partner)."""
+        self.ensure_one()
+        hide = self.company_id.ondermijning_uncleared_agenda == "hide"
+        scopes = {
+            c.signaal_id.id: c.scope
+            for c in self.env["ondermijning.vrijgave"]
+            .sudo()
+            .search(
+                [
+                    ("signaal_id", "in", self.sudo().signaal_ids.ids),
+                    ("partner_id", "=", partner.id),
+                ]
+            )
+        }
+        items = []
+        for signal in self.sudo().signaal_ids:
+            scope = scopes.get(signal.id)
+            if not scope and hide:
+                continue
+            allowed = CLEARED_FIELDS.get(scope, frozenset())
+            items.append(
+                {
+                    "reference": signal.name,
+                    "cleared": bool(scope),
+                    "category": signal.categorie_id.name if allowed else "",
+                    "date_facts": signal.date_facts
+                    if "date_facts" in allowed
+                    else False,
+                    "place": signal.facts_location
+                    if "facts_location" in allowed
+                    else "",
+                    "description": signal.description
+                    if "description" in allowed
+                    else "",
+                    "subjects": [
+                        subject.display_name
+                        + (f": {subject.name}" if subject.name else "")
+                        for subject in signal.subject_ids
+                    ]
+                    if "subject_ids" in allowed
+                    else [],
+                    "stage": signal.stage_id.name,
+                }
+            )
+        casussen = self.sudo().casus_ids.filtered(
+            lambda c: partner in c.cleared_partner_ids
+        )
+        return items, casussen
+
+    def action_print_handout(self):
+        """A partner prints his own organisation's handout; the staff choose
+        the organisation."""
+        self.ensure_one()
+        if self.env.user.has_group("ondermijning_signalen.group_medewerker"):
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Agenda handout"),
+                "res_model": "ondermijning.handout.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_overleg_id": self.id},
+            }
+        return self.env.ref(
+            "ondermijning_signalen.action_report_overleg_handout"
+        ).report_action(self)
 
     def action_mark_held(self):
         self.write({"state": "gehouden"})

@@ -173,6 +173,27 @@ class OndermijningSignaal(models.Model):
         string="MMA result / follow-up",
     )
     mma_duplicate_count = fields.Integer(compute="_compute_mma_duplicate_count")
+    mma_bt_tafel_missing = fields.Boolean(
+        string="Multidisciplinary, not yet at the BT-tafel",
+        compute="_compute_mma_bt_tafel_missing",
+        search="_search_mma_bt_tafel_missing",
+        help="A multidisciplinary MMA report belongs on the agenda of the "
+        "BT-ondermijningstafel.",
+    )
+    campagne_ids = fields.Many2many(
+        "ondermijning.campagne",
+        "ondermijning_campagne_signaal_rel",
+        string="Campaigns",
+        check_company=True,
+        help="Campaigns (e.g. an MMA campaign) this signal came in during or through.",
+    )
+    is_priority = fields.Boolean(
+        string="Priority",
+        related="categorie_id.is_priority",
+        store=True,
+        index=True,
+        help="The category is one of the gemeente's priorities.",
+    )
     mma_registered_late = fields.Boolean(
         string="Registered late",
         compute="_compute_mma_registered_late",
@@ -370,6 +391,25 @@ class OndermijningSignaal(models.Model):
                 signal.mma_date_opened
                 and (registered - signal.mma_date_opened).days > term
             )
+
+    @api.depends("mma_discipline", "bt_tafel_date", "herkomst_code")
+    def _compute_mma_bt_tafel_missing(self):
+        for signal in self:
+            signal.mma_bt_tafel_missing = (
+                signal.herkomst_code == "mma"
+                and signal.mma_discipline == "multi"
+                and not signal.bt_tafel_date
+            )
+
+    def _search_mma_bt_tafel_missing(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search."))
+        domain = [
+            ("herkomst_id.code", "=", "mma"),
+            ("mma_discipline", "=", "multi"),
+            ("bt_tafel_date", "=", False),
+        ]
+        return domain if (operator == "=") == value else ["!", "&", "&", *domain]
 
     @api.onchange("mma_number")
     def _onchange_mma_number(self):
@@ -754,8 +794,22 @@ class OndermijningSignaal(models.Model):
                 vals["referred_to"] = referred_to
             if afdeling:
                 vals["afdeling_id"] = afdeling.id
+            if signal.herkomst_code == "mma" and not signal.mma_follow_up:
+                # the MMA register always says what became of a report
+                vals["mma_follow_up"] = signal._mma_follow_up_for(end_state)
             signal.sudo().write(vals)
             signal._notify_melder("closed")
+
+    def _mma_follow_up_for(self, end_state):
+        """The MMA register's follow-up that an end state amounts to, when
+        the handler did not record one."""
+        if end_state == "casus_afgesloten":
+            return "bt_tafel" if self.bt_tafel_date else "gemeente"
+        return {
+            "niet_in_behandeling": "geen_actie",
+            "afdeling": "gemeente",
+            "riec": "riec",
+        }.get(end_state, "overig")
 
     def _close_when_no_hit(self):
         """Stap 3: "Als er geen hit is dan wordt verder geen actie

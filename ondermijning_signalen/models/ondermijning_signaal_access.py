@@ -28,6 +28,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .ondermijning_guard_mixin import domain_field_names
+from .ondermijning_vrijgave import CLEARED_FIELDS
 
 PRIVACY_GROUP = "ondermijning_signalen.group_privacy"
 UNSEAL_WINDOW = timedelta(hours=1)
@@ -59,23 +60,6 @@ SEAL_FREE_FIELDS = frozenset(
 )
 # Keeps content of sealed signals out of a query.
 NOT_SEALED_FOR_ME = ["|", ("is_sealed", "=", False), ("unseal_open", "=", True)]
-# What a clearance lets a partner see, besides what a sealed signal shows.
-CLEARED_FIELDS = {
-    "kern": frozenset(
-        {
-            "categorie_id",
-            "herkomst_id",
-            "channel",
-            "date_facts",
-            "facts_location",
-            "wijk_id",
-            "description",
-            "handler_display",
-            "casus_id",
-        }
-    ),
-}
-CLEARED_FIELDS["subjecten"] = CLEARED_FIELDS["kern"] | {"subject_ids"}
 OFFICIAL_OR_STAFF = (
     "ondermijning_signalen.group_medewerker",
     "ondermijning_signalen.group_afdeling",

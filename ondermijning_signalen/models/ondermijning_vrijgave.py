@@ -4,6 +4,23 @@ from odoo.exceptions import AccessError
 from .. import stappenplan
 from ..tools.crypto import EncryptedChar
 
+# What a clearance lets a partner see, besides what a sealed signal shows.
+CLEARED_FIELDS = {
+    "kern": frozenset(
+        {
+            "categorie_id",
+            "herkomst_id",
+            "channel",
+            "date_facts",
+            "facts_location",
+            "wijk_id",
+            "description",
+            "handler_display",
+            "casus_id",
+        }
+    ),
+}
+CLEARED_FIELDS["subjecten"] = CLEARED_FIELDS["kern"] | {"subject_ids"}
 SCOPES = [
     ("kern", "The facts: category, date, place and description"),
     ("subjecten", "The facts and the subjects and objects"),

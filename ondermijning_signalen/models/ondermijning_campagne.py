@@ -1,0 +1,43 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class OndermijningCampagne(models.Model):
+    """A campaign that brings signals in (an MMA campaign in a wijk, a
+    poster campaign for the meldpunt): signals are tagged with it, so its
+    effect can be measured (the DVO evaluation of MMA)."""
+
+    _name = "ondermijning.campagne"
+    _inherit = ["ondermijning.guard.mixin"]
+    _description = "Campaign"
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Gemeente",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    date_from = fields.Date(string="From", required=True)
+    date_to = fields.Date(string="Until")
+    description = fields.Text()
+    signal_count = fields.Integer(compute="_compute_signal_count")
+    active = fields.Boolean(default=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for campagne in self:
+            if campagne.date_to and campagne.date_to < campagne.date_from:
+                raise ValidationError(self.env._("A campaign ends after it starts."))
+
+    def _compute_signal_count(self):
+        counts = dict(
+            self.env["ondermijning.signaal"]._read_group(
+                [("campagne_ids", "in", self.ids)], ["campagne_ids"], ["__count"]
+            )
+        )
+        for campagne in self:
+            campagne.signal_count = counts.get(campagne, 0)

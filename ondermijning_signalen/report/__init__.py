@@ -1,0 +1,1 @@
+from . import overleg_handout
