@@ -1,0 +1,109 @@
+"""Finding Odoo 18.0, and its config for this checkout (var/odoo.conf, var/keys).
+
+Odoo is looked for where Odoo developers keep it: the source tree named by
+ODOO_PATH, a source tree in addons_path of the user's Odoo config file, then
+an `odoo` package importable in .venv (which sees the system's packages).
+"""
+
+import base64
+import configparser
+import importlib.util
+import os
+import re
+import secrets
+from pathlib import Path
+
+from . import BIN, REPO, VAR, MissingError, say, write_private
+from .cluster import DB_USER
+
+MISSING = (
+    "Install Odoo 18.0 Community (pip install -r /path/to/odoo-18.0/requirements.txt"
+    " && pip install -e /path/to/odoo-18.0), or set ODOO_PATH=/path/to/odoo-18.0,"
+    " or name its addons in addons_path of ~/.odoorc."
+)
+
+
+def is_tree(path):
+    return (path / "odoo" / "release.py").is_file() and (path / "odoo-bin").is_file()
+
+
+class Odoo:
+    def __init__(self, package, how):
+        self.package, self.how = package, how  # package: the folder `odoo`
+        self.tree = package.parent if is_tree(package.parent) else None
+        release = (package / "release.py").read_text(encoding="utf-8")
+        found = re.search(
+            r"^version_info = \('?(?:saas~)?(\d+)'?, (\d+)", release, re.M
+        )
+        series = f"{found[1]}.{found[2]}" if found else "(unknown version)"
+        if series != "18.0":
+            raise MissingError(
+                f"found Odoo {series} at {self.tree or package} ({how}), but this"
+                f" project needs Odoo 18.0 Community. {MISSING}"
+            )
+
+    def env(self):
+        """For every Odoo process: this Odoo first, .venv's tools on PATH."""
+        env = dict(os.environ, TZ="UTC", PYTHONUNBUFFERED="1")
+        env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
+        env.pop("ODOO_RC", None)  # -c names our config, for pytest-odoo too
+        if self.tree:
+            paths = [str(self.tree), env.get("PYTHONPATH")]
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
+        return env
+
+
+def find_odoo():
+    if value := os.environ.get("ODOO_PATH"):
+        if not is_tree(tree := Path(value).expanduser().resolve()):
+            raise MissingError(
+                f"ODOO_PATH={value} is not an Odoo source tree (no odoo/release.py"
+                f" and odoo-bin there). {MISSING}"
+            )
+        return Odoo(tree / "odoo", f"ODOO_PATH={value}")
+    names = (os.environ.get("ODOO_RC") or "~/.odoorc", "~/.openerp_serverrc")
+    if rc := next((p for p in map(Path, names) if p.expanduser().is_file()), None):
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(rc.expanduser(), encoding="utf-8")
+            entries = parser.get("options", "addons_path", fallback="")
+        except (configparser.Error, UnicodeDecodeError):
+            entries = ""
+        for entry in entries.split(","):
+            path = Path(entry.strip()).expanduser()
+            for tree in (path.parent, path.parent.parent) if entry.strip() else ():
+                if is_tree(tree):
+                    return Odoo(tree / "odoo", f"addons_path in {rc}")
+    spec = importlib.util.find_spec("odoo")
+    if spec and spec.submodule_search_locations:
+        return Odoo(Path(list(spec.submodule_search_locations)[0]), "`import odoo`")
+    raise MissingError(f"Odoo 18.0 not found. {MISSING}")
+
+
+def write_config(odoo, cluster, port):
+    """var/odoo.conf, anew on every run; var/keys and the master password once."""
+    keys, secret = VAR / "keys", VAR / "master-password"
+    if not keys.exists():
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        write_private(keys, f"k1:{key}\n")
+        say("generated an encryption key in var/keys (mode 0600)")
+    if not secret.exists():
+        write_private(secret, secrets.token_urlsafe(24))
+    lines = keys.read_text(encoding="utf-8").split()
+    addons = [odoo.tree / "addons"] if odoo.tree else []
+    conf = VAR / "odoo.conf"
+    write_private(conf, "\n".join([
+        "; Written by ./dev on every run (tools/dev): local edits are lost.",
+        "[options]",
+        f"addons_path = {','.join(map(str, [*addons, odoo.package / 'addons', REPO]))}",
+        f"data_dir = {VAR / 'data'}",
+        f"db_host = {cluster.sock}",
+        f"db_user = {DB_USER}",
+        f"admin_passwd = {secret.read_text(encoding='utf-8')}",
+        "http_interface = 127.0.0.1",
+        f"http_port = {port}",
+        "max_cron_threads = 1",
+        f"ondermijning_keys = {','.join(k for k in lines if not k.startswith('#'))}",
+        "",
+    ]))  # fmt: skip
+    return conf
