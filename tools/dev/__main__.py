@@ -4,7 +4,6 @@
 import argparse
 import contextlib
 import ctypes
-import datetime
 import hashlib
 import os
 import shutil
@@ -12,15 +11,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from . import ADDONS, BIN, LANG, LOG_DIR, REPO, RUN_DB, TEST_DB, VAR, DevError, say
 from .cluster import Cluster
-from .odoo_setup import find_odoo, write_config
+from .odoo_setup import CONF, find_odoo, write_config
 from .summary import OdooLog, report
 
-CHILDREN, STATE = [], {"cluster": None, "stop_cluster": False}
+CHILDREN, STATE, MODULES = [], {"cluster": None, "stop": False}, ",".join(ADDONS)
 DUTCH = f"""lang, modules = {LANG!r}, env["ir.module.module"]
 env["res.lang"]._activate_lang(lang)
 modules.search([("state", "=", "installed")])._update_translations([lang])
@@ -29,21 +27,17 @@ env["res.users"].with_context(active_test=False).search([]).write({{"lang": lang
 """
 
 
-def _die_with_parent():
-    """In a child: SIGTERM when ./dev dies, even by SIGKILL (Linux)."""
+def _die_with_parent():  # in a child: SIGTERM when ./dev dies, even by SIGKILL
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def run_logged(cmd, env, log_path, log, stdin=None, failure=None):
-    """Run a command in a process group of its own; its output to log_path and log.
-
-    With `failure`, a non-zero exit shows the last lines and raises `failure`.
-    """
+def run_logged(cmd, log, stdin=None, failure=None):
+    """Run a command in its own process group, output to `log`; `failure`: raised."""
     tail = []
-    with open(log_path, "a", encoding="utf-8") as out:
+    with open(log.path, "a", encoding="utf-8") as out:
         proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [str(c) for c in cmd], env=env, text=True, errors="replace",
+            [str(c) for c in cmd], env=STATE["env"], text=True, errors="replace",
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             preexec_fn=_die_with_parent,  # noqa: PLW1509
@@ -59,13 +53,8 @@ def run_logged(cmd, env, log_path, log, stdin=None, failure=None):
         CHILDREN.remove(proc)
     if proc.wait() and failure:
         print("\n".join(f"  | {line}" for line in tail))
-        raise DevError(f"{failure} (exit status {proc.returncode}; log: {log_path})")
+        raise DevError(f"{failure} (exit status {proc.returncode}; log: {log.path})")
     return proc.returncode
-
-
-def checklog(log_path):
-    """checklog-odoo (checklog-odoo.cfg): non-zero when Odoo logged an ERROR."""
-    return subprocess.run([BIN / "checklog-odoo", log_path], check=False).returncode
 
 
 def cleanup():
@@ -80,14 +69,9 @@ def cleanup():
                 proc.wait(timeout=30)
             os.killpg(proc.pid, signal.SIGKILL)  # what is left, e.g. its browser
         proc.wait()
-    pg = STATE["cluster"]
-    if not (pg and STATE["stop_cluster"] and pg.running()):
+    if not ((pg := STATE["cluster"]) and STATE["stop"] and pg.running()):
         return
-    others = pg.sql(
-        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
-        " AND pid <> pg_backend_pid()"
-    )
-    if others != "0":
+    if (others := pg.clients()) != "0":
         return say(f"leaving PostgreSQL running for {others} other connection(s)")
     pg.stop()
     if os.environ.get("CI") and pg.link.is_symlink():  # a clone thrown away
@@ -96,34 +80,34 @@ def cleanup():
         pg.link.unlink()
 
 
-def prepare(port, stop_cluster):
+def prepare(port, stop):
     """What run, test and shell need, ending with the cluster running."""
     pg = Cluster()  # finds PostgreSQL's binaries: no side effects before the checks
     odoo = find_odoo()
     say(f"Odoo 18.0 from {odoo.tree or odoo.package} ({odoo.how})")
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    for kind in ("install", "update", "test", "pytest"):
-        for old in sorted(LOG_DIR.glob(f"{kind}-*"))[:-20]:
-            old.unlink()
-    STATE["cluster"] = pg
+    os.umask(0o077)  # from here: keys, config, logs, filestore for this user only
+    for old in sorted(LOG_DIR.glob("*.log"), key=os.path.getmtime)[:-20]:
+        old.unlink()  # keeps the newest 20 logs
+    STATE.update(cluster=pg, env=odoo.env())
     pg.ensure()
-    conf = write_config(odoo, pg, port)
-    started = pg.start()
-    STATE["stop_cluster"] = stop_cluster or started
-    where = f" (in {pg.home})" if pg.link.is_symlink() else ""
-    say(f"PostgreSQL {'started' if started else 'already running'}: var/pg{where}")
-    return pg, conf, odoo.env()
+    write_config(odoo, pg, port)
+    STATE["stop"] = (started := pg.start()) or stop
+    say(f"PostgreSQL {'started' if started else 'already running'} in {pg.home}")
+    return pg
 
 
-def log_file(kind):
-    return LOG_DIR / f"{kind}-{datetime.datetime.now():%Y%m%d-%H%M%S}.log"
+def odoo(*args):
+    return [sys.executable, "-m", "odoo", "-c", CONF, *args]
+
+
+def click_odoo(suffix, *args):
+    return [BIN / f"click-odoo{suffix}", "-c", CONF, "--log-level=info", *args]
 
 
 def odoo_pid():
-    """The pid of this checkout's served Odoo; a stale pid file is removed."""
-    pidfile = VAR / "odoo.pid"
-    try:
-        pid = int(pidfile.read_text(encoding="utf-8"))
+    try:  # the pid of this checkout's served Odoo; a stale pid file is removed
+        pid = int((pidfile := VAR / "odoo.pid").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     with contextlib.suppress(OSError):
@@ -135,9 +119,11 @@ def odoo_pid():
 
 def cmd_run(args):
     port = args.port or int(os.environ.get("ODOO_PORT") or 8069)
-    if VAR.is_dir() and (pid := odoo_pid()):
-        raise DevError(f"Odoo of this checkout is already running (pid {pid}). Stop it"
-                       f" first (Ctrl-C in its terminal, ./dev stop, or kill {pid}).")  # fmt: skip
+    if pid := odoo_pid():
+        raise DevError(
+            f"Odoo of this checkout is already running (pid {pid}). Stop it first"
+            f" (Ctrl-C in its terminal, ./dev stop, or kill {pid})."
+        )
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise DevError(
@@ -145,106 +131,84 @@ def cmd_run(args):
                 f" or choose another port: ./dev run --port {port + 1}"
                 f" (or ODOO_PORT={port + 1})."
             )
-    pg, conf, env = prepare(port, stop_cluster=True)
-    log, fresh = OdooLog(args.verbose), f"{RUN_DB}_new"  # renamed once complete
+    pg, fresh = prepare(port, stop=True), f"{RUN_DB}_new"  # renamed once complete
     if pg.drop(fresh):
         say(f"removed the half-made database {fresh} of an interrupted set-up")
-    if not pg.sql(f"SELECT 1 FROM pg_database WHERE datname = '{RUN_DB}'"):
-        log_path, key = log_file("install"), hashlib.sha1((VAR / "keys").read_bytes())
-        say(f"creating database {RUN_DB}: {', '.join(ADDONS)} with demo data and"
-            f" {LANG} (a few minutes the first time; log: {log_path})")  # fmt: skip
-        initdb = [  # templates hold data encrypted with var/keys: a cache per key
-            BIN / "click-odoo-initdb", "-n", fresh, "-m", ",".join(ADDONS),
-            f"--cache-prefix=d{key.hexdigest()[:7]}", "--cache-max-size=2",
-        ]  # fmt: skip
-        hashes = [BIN / "click-odoo-update", "-d", fresh, "--only-compute-hashes"]
-        for step, script in ((initdb, None), ([BIN / "click-odoo", "-d", fresh], DUTCH),
-                             (hashes, None)):  # the checksums, now with nl.po  # fmt: skip
-            run_logged([*step, "-c", conf, "--log-level=info"], env, log_path, log,
-                       script, "installing the addons failed")  # fmt: skip
+    if not pg.exists(RUN_DB):
+        log = OdooLog("install", args.verbose)
+        say(
+            f"creating database {RUN_DB}: {MODULES} with demo data and {LANG}"
+            f" (a few minutes the first time; log: {log.path})"
+        )
+        keys = hashlib.sha1((VAR / "keys").read_bytes()).hexdigest()[:7]
+        initdb = ["-initdb", "-n", fresh, "-m", MODULES, f"--cache-prefix=d{keys}"]
+        hashes = ["-update", "-d", fresh, "--only-compute-hashes"]  # now with nl.po
+        for step, script in (initdb, None), (["", "-d", fresh], DUTCH), (hashes, None):
+            run_logged(click_odoo(*step), log, script, "installing the addons failed")
         pg.sql(f'ALTER DATABASE "{fresh}" RENAME TO "{RUN_DB}"')
+        if (filestore := VAR / "data" / "filestore" / fresh).exists():
+            filestore.rename(filestore.with_name(RUN_DB))
     else:
-        log_path = log_file("update")
+        log = OdooLog("update", args.verbose)
         say(f"database {RUN_DB} exists: upgrading what changed (click-odoo-update)")
-        run_logged([BIN / "click-odoo-update", "-c", conf, "-d", RUN_DB, "--log-level=info"],
-                   env, log_path, log, failure="upgrading the addons failed")  # fmt: skip
-    if checklog(log_path):
-        raise DevError(f"setting up {RUN_DB} logged errors (see above; {log_path})")
-    url = f"http://127.0.0.1:{port}"
-    say(f"starting Odoo on {url} (warnings and errors shown; log: var/log/odoo.log)")
+        update = click_odoo("-update", "-d", RUN_DB)
+        run_logged(update, log, failure="upgrading the addons failed")
+    if log.errors():
+        raise DevError(f"setting up {RUN_DB} logged errors (see above; {log.path})")
+    url, pidfile = f"http://127.0.0.1:{port}", VAR / "odoo.pid"
+    log = OdooLog("odoo", args.verbose, on_ready=lambda: welcome(url))
+    say(f"starting Odoo on {url} (warnings and errors shown; log: {log.path})")
     rc = run_logged(
-        [sys.executable, "-m", "odoo", "-c", conf, "-d", RUN_DB, "--no-database-list",
-         f"--db-filter=^{RUN_DB}$", f"--http-port={port}", f"--pidfile={VAR / 'odoo.pid'}",
-         *args.odoo_args],
-        env, LOG_DIR / "odoo.log", OdooLog(args.verbose, on_ready=lambda: welcome(url)),
+        odoo("-d", RUN_DB, f"--db-filter=^{RUN_DB}$", "--no-database-list",
+             f"--http-port={port}", f"--pidfile={pidfile}", *args.odoo_args), log,
     )  # fmt: skip
-    raise DevError(f"Odoo stopped by itself (exit status {rc}; log: var/log/odoo.log)")
+    raise DevError(f"Odoo stopped by itself (exit status {rc}; log: {log.path})")
 
 
 def welcome(url):
     logins = (REPO / "tools" / "demo_logins.txt").read_text(encoding="utf-8")
+    rows = "".join(f"\n    {row}" for row in logins.splitlines() if row[:1].isalnum())
     print(f"\n  Odoo 18.0 is running: {url}/web/login (database {RUN_DB}, demo data,"
-          f" Dutch)\n  Demo logins, the password equals the login:")  # fmt: skip
-    print("\n".join(f"    {row}" for row in logins.splitlines() if row[:1].isalnum()))
-    print("\n  Ctrl-C stops Odoo and the project's PostgreSQL.\n")
+          f" Dutch)\n  Demo logins (the password equals the login):{rows}\n\n"
+          "  Ctrl-C stops Odoo and the project's PostgreSQL.\n")  # fmt: skip
 
 
 def cmd_test(args):
-    pg, conf, env = prepare(8069, stop_cluster=False)
-    log_path, log = log_file("test"), OdooLog(args.verbose)
-    junit = log_path.with_name(f"py{log_path.stem}.xml")
+    pg, log = prepare(8069, stop=False), OdooLog("test", args.verbose)
     pg.drop(TEST_DB)
-    depends = subprocess.run(
-        [BIN / "manifestoo", "--select-addons-dir", REPO, "list-depends", "--separator=,"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    manifestoo = [BIN / "manifestoo", "--select-addons-dir", REPO, "list-depends"]
+    depends = subprocess.check_output([*manifestoo, "--separator=,"], text=True).strip()
     say(f"{TEST_DB}: {depends} from a cached template (click-odoo-initdb)")
-    run_logged(
-        [BIN / "click-odoo-initdb", "-c", conf, "-n", TEST_DB, "-m", depends,
-         "--cache-prefix=test", "--cache-max-size=2", "--log-level=info"],
-        env, log_path, OdooLog(args.verbose), failure=f"creating {TEST_DB} failed",
-    )  # fmt: skip
-    say(f"Odoo's test runner: installs {', '.join(ADDONS)} and runs their tests"
-        f" (log: {log_path})")  # fmt: skip
-    env.setdefault("ODOO_TEST_FAILURE_RETRIES", "1")
+    initdb = click_odoo("-initdb", "-n", TEST_DB, "-m", depends, "--cache-prefix=test")
+    run_logged(initdb, log, failure=f"creating {TEST_DB} failed")
+    say(f"Odoo's test runner installs {MODULES} and runs their tests ({log.path})")
+    STATE["env"].setdefault("ODOO_TEST_FAILURE_RETRIES", "1")
     with socket.socket() as probe:  # a free port for the browser tests
         probe.bind(("127.0.0.1", 0))
-        port, started = probe.getsockname()[1], time.monotonic()
-    odoo_rc = run_logged(
-        [sys.executable, "-m", "odoo", "-c", conf, "-d", TEST_DB, "-i", ",".join(ADDONS),
-         "--test-enable", "--test-tags", ",".join(f"/{addon}" for addon in ADDONS),
-         "--stop-after-init", f"--http-port={port}", "--max-cron-threads=0"],
-        env, log_path, log,
-    )  # fmt: skip
-    say(f"Odoo's test runner finished in {time.monotonic() - started:.0f}s")
-    checklog_rc = checklog(log_path)
-    say(f"pytest (pytest-odoo) on tests/ against {TEST_DB}")
-    pytest_rc = run_logged(
-        [sys.executable, "-m", "pytest", "tests", f"--odoo-database={TEST_DB}",
-         f"--odoo-config={conf}", "-p", "no:cacheprovider", f"--junitxml={junit}",
-         "-q", "-rfEs", "--color=no"],
-        env, junit.with_suffix(".log"), OdooLog(verbose=True),
-    )  # fmt: skip
-    return report(log, odoo_rc, checklog_rc, pytest_rc, junit)
+        port = probe.getsockname()[1]
+    cmd = odoo("-d", TEST_DB, "-i", MODULES, "--test-enable", "--stop-after-init")
+    tags = ",".join(f"/{addon}" for addon in ADDONS)
+    cmd += ["--test-tags", tags, f"--http-port={port}", "--max-cron-threads=0"]
+    odoo_rc, checklog_rc = run_logged(cmd, log), log.errors()
+    pytest_log = OdooLog("pytest", verbose=True)
+    say(f"pytest (pytest-odoo) on tests/ against {TEST_DB} ({pytest_log.path})")
+    pytest = [sys.executable, "-m", "pytest", "tests", "-q", "-rfEs"]
+    pytest += [f"--odoo-database={TEST_DB}", f"--odoo-config={CONF}"]
+    pytest_rc = run_logged(pytest, pytest_log)
+    return report(log, odoo_rc, checklog_rc, pytest_log, pytest_rc)
 
 
 def cmd_lint(_args):
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
     if subprocess.run([BIN / "pre-commit", "run", "--all-files"], env=env).returncode:
-        raise DevError(
-            "lint failed (pre-commit's report above; it fixed what it could)"
-        )
+        raise DevError("lint failed (pre-commit's report above)")
     say("lint: pre-commit found nothing")
 
 
 def cmd_stop(_args):
-    if VAR.is_dir() and (pid := odoo_pid()):
+    if pid := odoo_pid():
         say(f"stopping Odoo (pid {pid})")
         os.kill(pid, signal.SIGTERM)
-        for _wait in range(150):
-            if not Path(f"/proc/{pid}").exists():
-                break
-            time.sleep(0.2)
     if (pg := Cluster()).running():
         pg.stop()
     else:
@@ -252,16 +216,11 @@ def cmd_stop(_args):
 
 
 def cmd_shell(args):
-    pg, conf, env = prepare(8069, stop_cluster=False)
-    if not pg.sql(f"SELECT 1 FROM pg_database WHERE datname = '{RUN_DB}'"):
+    if not prepare(8069, stop=False).exists(RUN_DB):
         raise DevError(f"no database {RUN_DB} yet: run ./dev run first")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the shell
-    cmd = ["shell", "-c", conf, "-d", RUN_DB, "--no-http", *args.odoo_args]
-    subprocess.run([sys.executable, "-m", "odoo", *cmd], env=env, check=False)
-
-
-def _interrupted(signum, _frame):
-    raise KeyboardInterrupt(signal.Signals(signum).name)
+    cmd = odoo("-d", RUN_DB, "--no-http", *args.odoo_args)
+    subprocess.run([*cmd[:3], "shell", *cmd[3:]], env=STATE["env"], check=False)
 
 
 def main():
@@ -280,20 +239,15 @@ def main():
         command.add_argument("odoo_args", nargs="*", help="Odoo options, after --")
     args = parser.parse_args()
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _interrupted)
-    commands = {"run": cmd_run, "test": cmd_test, "lint": cmd_lint}
-    commands.update(stop=cmd_stop, shell=cmd_shell)
+        signal.signal(sig, signal.default_int_handler)  # KeyboardInterrupt
     code, summary = 0, None
     try:
-        code, summary = commands[args.command](args) or (0, None)
-    except DevError as exc:
+        code, summary = globals()[f"cmd_{args.command}"](args) or (0, None)
+    except (DevError, OSError, subprocess.CalledProcessError) as exc:
         print(f"dev: error: {exc}", file=sys.stderr)
-        code = exc.code
-    except (OSError, subprocess.CalledProcessError) as exc:
-        print(f"dev: error: {exc}", file=sys.stderr)
-        code = 1
-    except KeyboardInterrupt as exc:
-        say(f"{exc.args[0] if exc.args else 'SIGINT'}: stopping")
+        code = getattr(exc, "code", 1)
+    except KeyboardInterrupt:
+        say("interrupted: stopping")
         code = 130
     finally:
         cleanup()

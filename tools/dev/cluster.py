@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from . import REPO, VAR, DevError, MissingError, say
+from . import REPO, VAR, DevError, say
 
 OS_USER = "ondermijning"
 DB_USER = "odoo"  # the cluster's superuser and Odoo's role (Odoo refuses `postgres`)
@@ -29,10 +29,11 @@ def find_bindir():
         if all(os.access(bindir / t, os.X_OK) for t in ("initdb", "pg_ctl", "psql")):
             return bindir
     where = f"in ONDERMIJNING_PG_BINDIR={forced}" if forced else "on this machine"
-    raise MissingError(
+    raise DevError(
         f"PostgreSQL server binaries (initdb, pg_ctl, postgres) not found {where}."
         " Install the Debian package `postgresql` (apt-get install postgresql),"
-        " or set ONDERMIJNING_PG_BINDIR=/usr/lib/postgresql/<version>/bin."
+        " or set ONDERMIJNING_PG_BINDIR=/usr/lib/postgresql/<version>/bin.",
+        2,
     )
 
 
@@ -57,11 +58,7 @@ class Cluster:
     def ensure(self):
         """The system user (as root), the cluster's folder, initdb."""
         useradd = ["useradd", "--system", "--user-group", "--shell=/bin/false", OS_USER]
-        if (
-            self.root
-            and subprocess.run(["id", OS_USER], capture_output=True).returncode
-        ):
-            subprocess.run(useradd, check=True)
+        if self.root and not subprocess.run(useradd, capture_output=True).returncode:
             say(f"running as root: created the system user {OS_USER}, which runs the"
                 " project's PostgreSQL (initdb and postgres refuse root)")  # fmt: skip
         if self.link.is_symlink() and not self.home.is_dir():
@@ -74,8 +71,7 @@ class Cluster:
             self._mkdir(outside)
             self.link.symlink_to(outside)
             say(f"note: the unprivileged user {OS_USER} cannot reach {REPO} (a parent"
-                f" folder is private); the PostgreSQL cluster of this checkout lives in"
-                f" {outside} instead (var/pg links to it)")  # fmt: skip
+                f" folder is private): var/pg links to {outside}")  # fmt: skip
         if (self.data / "PG_VERSION").is_file():
             return
         fresh = self.home / "data.new"
@@ -83,8 +79,8 @@ class Cluster:
             say(f"removing a half-made cluster ({leftover.name}) from an earlier run")
             shutil.rmtree(leftover)
         say("creating the project's PostgreSQL cluster in var/pg")
-        result = self.owner(self.bindir / "initdb", "-D", fresh, "-U", DB_USER,
-                            "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync")  # fmt: skip
+        initdb = [self.bindir / "initdb", "-D", fresh, "-U", DB_USER, "--auth=trust"]
+        result = self.owner(*initdb, "-E", "UTF8", "--no-locale", "--no-sync")
         if result.returncode:
             shutil.rmtree(fresh, ignore_errors=True)
             raise DevError(f"initdb failed: {result.stderr.strip()}")
@@ -128,13 +124,19 @@ class Cluster:
     def sql(self, query, db="postgres"):
         """One query through psql: its result as text, None on an error."""
         cmd = [self.bindir / "psql", "-XqAt", "-h", self.sock, "-U", DB_USER, "-d", db]
-        result = subprocess.run([*cmd, "-v", "ON_ERROR_STOP=1", "-c", query],
-                                capture_output=True, text=True, check=False)  # fmt: skip
+        cmd += ["-v", "ON_ERROR_STOP=1", "-c", query]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         return None if result.returncode else result.stdout.strip()
+
+    def clients(self):
+        """How many other connections use the cluster (as text)."""
+        query = "SELECT count(*) - 1 FROM pg_stat_activity WHERE backend_type = '{}'"
+        return self.sql(query.format("client backend"))
+
+    def exists(self, db):
+        return self.sql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
 
     def drop(self, db):
         """Drop a database and its filestore; whether there was one."""
         shutil.rmtree(VAR / "data" / "filestore" / db, ignore_errors=True)
-        return self.sql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") and (
-            self.sql(f'DROP DATABASE "{db}" WITH (FORCE)') is not None
-        )
+        return self.exists(db) and self.sql(f'DROP DATABASE "{db}" WITH (FORCE)') == ""

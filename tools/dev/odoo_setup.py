@@ -9,13 +9,13 @@ import base64
 import configparser
 import importlib.util
 import os
-import re
 import secrets
 from pathlib import Path
 
-from . import BIN, REPO, VAR, MissingError, say, write_private
+from . import BIN, REPO, VAR, DevError, say
 from .cluster import DB_USER
 
+CONF = VAR / "odoo.conf"
 MISSING = (
     "Install Odoo 18.0 Community (pip install -r /path/to/odoo-18.0/requirements.txt"
     " && pip install -e /path/to/odoo-18.0), or set ODOO_PATH=/path/to/odoo-18.0,"
@@ -31,15 +31,13 @@ class Odoo:
     def __init__(self, package, how):
         self.package, self.how = package, how  # package: the folder `odoo`
         self.tree = package.parent if is_tree(package.parent) else None
-        release = (package / "release.py").read_text(encoding="utf-8")
-        found = re.search(
-            r"^version_info = \('?(?:saas~)?(\d+)'?, (\d+)", release, re.M
-        )
-        series = f"{found[1]}.{found[2]}" if found else "(unknown version)"
-        if series != "18.0":
-            raise MissingError(
+        spec = importlib.util.spec_from_file_location("release", package / "release.py")
+        spec.loader.exec_module(release := importlib.util.module_from_spec(spec))
+        if (series := release.serie) != "18.0":
+            raise DevError(
                 f"found Odoo {series} at {self.tree or package} ({how}), but this"
-                f" project needs Odoo 18.0 Community. {MISSING}"
+                f" project needs Odoo 18.0 Community. {MISSING}",
+                2,
             )
 
     def env(self):
@@ -56,9 +54,10 @@ class Odoo:
 def find_odoo():
     if value := os.environ.get("ODOO_PATH"):
         if not is_tree(tree := Path(value).expanduser().resolve()):
-            raise MissingError(
+            raise DevError(
                 f"ODOO_PATH={value} is not an Odoo source tree (no odoo/release.py"
-                f" and odoo-bin there). {MISSING}"
+                f" and odoo-bin there). {MISSING}",
+                2,
             )
         return Odoo(tree / "odoo", f"ODOO_PATH={value}")
     names = (os.environ.get("ODOO_RC") or "~/.odoorc", "~/.openerp_serverrc")
@@ -69,41 +68,34 @@ def find_odoo():
             entries = parser.get("options", "addons_path", fallback="")
         except (configparser.Error, UnicodeDecodeError):
             entries = ""
-        for entry in entries.split(","):
-            path = Path(entry.strip()).expanduser()
-            for tree in (path.parent, path.parent.parent) if entry.strip() else ():
-                if is_tree(tree):
-                    return Odoo(tree / "odoo", f"addons_path in {rc}")
+        for path in [Path(e.strip()).expanduser() for e in entries.split(",") if e]:
+            if tree := next(filter(is_tree, (path.parent, path.parent.parent)), None):
+                return Odoo(tree / "odoo", f"addons_path in {rc}")
     spec = importlib.util.find_spec("odoo")
     if spec and spec.submodule_search_locations:
         return Odoo(Path(list(spec.submodule_search_locations)[0]), "`import odoo`")
-    raise MissingError(f"Odoo 18.0 not found. {MISSING}")
+    raise DevError(f"Odoo 18.0 not found. {MISSING}", 2)
 
 
 def write_config(odoo, cluster, port):
-    """var/odoo.conf, anew on every run; var/keys and the master password once."""
-    keys, secret = VAR / "keys", VAR / "master-password"
-    if not keys.exists():
+    """var/odoo.conf, anew on every run; var/keys once (never printed)."""
+    if not (keys := VAR / "keys").exists():
         key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-        write_private(keys, f"k1:{key}\n")
+        keys.write_text(f"k1:{key}\n", encoding="utf-8")  # ./dev's umask: 0600
         say("generated an encryption key in var/keys (mode 0600)")
-    if not secret.exists():
-        write_private(secret, secrets.token_urlsafe(24))
-    lines = keys.read_text(encoding="utf-8").split()
+    key_list = [k for k in keys.read_text(encoding="utf-8").split() if k[:1] != "#"]
     addons = [odoo.tree / "addons"] if odoo.tree else []
-    conf = VAR / "odoo.conf"
-    write_private(conf, "\n".join([
+    lines = [
         "; Written by ./dev on every run (tools/dev): local edits are lost.",
         "[options]",
         f"addons_path = {','.join(map(str, [*addons, odoo.package / 'addons', REPO]))}",
         f"data_dir = {VAR / 'data'}",
         f"db_host = {cluster.sock}",
         f"db_user = {DB_USER}",
-        f"admin_passwd = {secret.read_text(encoding='utf-8')}",
+        f"admin_passwd = {secrets.token_urlsafe(24)}",  # no database manager here
         "http_interface = 127.0.0.1",
         f"http_port = {port}",
         "max_cron_threads = 1",
-        f"ondermijning_keys = {','.join(k for k in lines if not k.startswith('#'))}",
-        "",
-    ]))  # fmt: skip
-    return conf
+        f"ondermijning_keys = {','.join(key_list)}",
+    ]
+    CONF.write_text("\n".join(lines) + "\n", encoding="utf-8")
