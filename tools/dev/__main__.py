@@ -145,9 +145,7 @@ def cmd_run(args):
         hashes = ["-update", "-d", fresh, "--only-compute-hashes"]  # now with nl.po
         for step, script in (initdb, None), (["", "-d", fresh], DUTCH), (hashes, None):
             run_logged(click_odoo(*step), log, script, "installing the addons failed")
-        pg.sql(f'ALTER DATABASE "{fresh}" RENAME TO "{RUN_DB}"')
-        if (filestore := VAR / "data" / "filestore" / fresh).exists():
-            filestore.rename(filestore.with_name(RUN_DB))
+        pg.sql(f'ALTER DATABASE "{fresh}" RENAME TO "{RUN_DB}"')  # no files yet
     else:
         log = OdooLog("update", args.verbose)
         say(f"database {RUN_DB} exists: upgrading what changed (click-odoo-update)")
@@ -238,7 +236,7 @@ def main():
     for command in (run, shell):
         command.add_argument("odoo_args", nargs="*", help="Odoo options, after --")
     args = parser.parse_args()
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.default_int_handler)  # KeyboardInterrupt
     code, summary = 0, None
     try:
