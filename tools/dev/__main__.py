@@ -2,6 +2,7 @@
 
 # pylint: disable=print-used
 import argparse
+import configparser
 import contextlib
 import ctypes
 import hashlib
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from subprocess import CalledProcessError
 
 from . import ADDONS, BIN, LANG, LOG_DIR, REPO, RUN_DB, TEST_DB, VAR, DevError, say
 from .cluster import Cluster
@@ -34,7 +36,6 @@ def _die_with_parent():  # in a child: SIGTERM when ./dev dies, even by SIGKILL
 
 def run_logged(cmd, log, stdin=None, failure=None):
     """Run a command in its own process group, output to `log`; `failure`: raised."""
-    tail = []
     with open(log.path, "a", encoding="utf-8") as out:
         proc = subprocess.Popen(  # pylint: disable=consider-using-with
             [str(c) for c in cmd], env=STATE["env"], text=True, errors="replace",
@@ -49,16 +50,13 @@ def run_logged(cmd, log, stdin=None, failure=None):
         for line in proc.stdout:
             out.write(line)
             log.feed(line)
-            tail = [*tail[-14:], line.rstrip()]
         CHILDREN.remove(proc)
     if proc.wait() and failure:
-        print("\n".join(f"  | {line}" for line in tail))
-        raise DevError(f"{failure} (exit status {proc.returncode}; log: {log.path})")
+        raise DevError(f"{failure}: {log.last.strip()} (log: {log.path})")
     return proc.returncode
 
 
-def cleanup():
-    """Stop this command's children, then PostgreSQL if this command should."""
+def cleanup():  # this command's children, then PostgreSQL if this command should
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
     while CHILDREN:
@@ -136,10 +134,7 @@ def cmd_run(args):
         say(f"removed the half-made database {fresh} of an interrupted set-up")
     if not pg.exists(RUN_DB):
         log = OdooLog("install", args.verbose)
-        say(
-            f"creating database {RUN_DB}: {MODULES} with demo data and {LANG}"
-            f" (a few minutes the first time; log: {log.path})"
-        )
+        say(f"creating database {RUN_DB} (a few minutes at first; log: {log.path})")
         keys = hashlib.sha1((VAR / "keys").read_bytes()).hexdigest()[:7]
         initdb = ["-initdb", "-n", fresh, "-m", MODULES, f"--cache-prefix=d{keys}"]
         hashes = ["-update", "-d", fresh, "--only-compute-hashes"]  # now with nl.po
@@ -207,10 +202,8 @@ def cmd_stop(_args):
     if pid := odoo_pid():
         say(f"stopping Odoo (pid {pid})")
         os.kill(pid, signal.SIGTERM)
-    if (pg := Cluster()).running():
-        pg.stop()
-    else:
-        say("PostgreSQL of this checkout is not running")
+    pg = Cluster()
+    pg.stop() if pg.running() else say("PostgreSQL of this checkout is not running")
 
 
 def cmd_shell(args):
@@ -241,7 +234,7 @@ def main():
     code, summary = 0, None
     try:
         code, summary = globals()[f"cmd_{args.command}"](args) or (0, None)
-    except (DevError, OSError, subprocess.CalledProcessError) as exc:
+    except (DevError, OSError, configparser.Error, CalledProcessError) as exc:
         print(f"dev: error: {exc}", file=sys.stderr)
         code = getattr(exc, "code", 1)
     except KeyboardInterrupt:

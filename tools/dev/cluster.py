@@ -1,9 +1,8 @@
 """The project's own PostgreSQL cluster in var/pg: a unix socket, no TCP port.
 
-PostgreSQL refuses to run as root, so as root the system user `ondermijning`
-owns and runs it. When that user cannot reach the checkout (CI clones into a
-0700 mktemp folder) the cluster lives in /var/tmp and var/pg links to it.
-"""
+As root, the system user `ondermijning` runs it (PostgreSQL refuses root); when
+that user cannot reach the checkout (CI clones into a 0700 mktemp folder) the
+cluster lives in /var/tmp and var/pg links to it."""
 
 import contextlib
 import hashlib
@@ -45,8 +44,7 @@ class Cluster:
     data = property(lambda self: self.home / "data")
     sock = property(lambda self: self.home / "run")
 
-    def owner(self, *cmd):
-        """Run a command as the cluster's owner: the system user when root."""
+    def owner(self, *cmd):  # run as the cluster's owner: the system user when root
         cmd = ["runuser", "-u", OS_USER, "--"] * self.root + [str(c) for c in cmd]
         return subprocess.run(cmd, capture_output=True, text=True, cwd="/", check=False)
 
@@ -113,9 +111,8 @@ class Cluster:
             if self.running():
                 return True
             time.sleep(2)
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-        fatal = ([line for line in lines if "FATAL" in line] or lines or ["?"])[-1]
-        raise DevError(f"PostgreSQL did not start: {fatal} (log: var/pg/postgres.log)")
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines() or ["?"]
+        raise DevError(f"PostgreSQL did not start: {lines[-1]} (log: {log})")
 
     def stop(self):
         self.owner(self.bindir / "pg_ctl", "stop", "-D", self.data, "-m", "fast", "-w")
@@ -128,8 +125,7 @@ class Cluster:
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)
         return None if result.returncode else result.stdout.strip()
 
-    def clients(self):
-        """How many other connections use the cluster (as text)."""
+    def clients(self):  # how many other connections use the cluster, as text
         query = "SELECT count(*) - 1 FROM pg_stat_activity WHERE backend_type = '{}'"
         return self.sql(query.format("client backend"))
 

@@ -1,9 +1,8 @@
 """Finding Odoo 18.0, and its config for this checkout (var/odoo.conf, var/keys).
 
-Odoo is looked for where Odoo developers keep it: the source tree named by
-ODOO_PATH, a source tree in addons_path of the user's Odoo config file, then
-an `odoo` package importable in .venv (which sees the system's packages).
-"""
+Looked for where Odoo developers keep it: the source tree named by ODOO_PATH, a
+source tree in addons_path of the user's Odoo config file, then an `odoo` package
+importable in .venv (which sees the system's packages)."""
 
 import base64
 import configparser
@@ -63,12 +62,9 @@ def find_odoo():
     names = (os.environ.get("ODOO_RC") or "~/.odoorc", "~/.openerp_serverrc")
     if rc := next((p for p in map(Path, names) if p.expanduser().is_file()), None):
         parser = configparser.RawConfigParser()
-        try:
-            parser.read(rc.expanduser(), encoding="utf-8")
-            entries = parser.get("options", "addons_path", fallback="")
-        except (configparser.Error, UnicodeDecodeError):
-            entries = ""
-        for path in [Path(e.strip()).expanduser() for e in entries.split(",") if e]:
+        parser.read(rc.expanduser(), encoding="utf-8")  # malformed: an error
+        entries = parser.get("options", "addons_path", fallback="").split(",")
+        for path in [Path(e.strip()).expanduser() for e in entries if e.strip()]:
             if tree := next(filter(is_tree, (path.parent, path.parent.parent)), None):
                 return Odoo(tree / "odoo", f"addons_path in {rc}")
     spec = importlib.util.find_spec("odoo")

@@ -1,10 +1,8 @@
 """The test summary: Odoo's test runner and pytest in one closing line.
 
-Odoo's log gives the totals ("N failed, N error(s) of N tests"), the skips and
-the retries (ODOO_TEST_FAILURE_RETRIES); pytest its last line. Anything else
-that went wrong counts as one failed check, so the line never says all passed
-by mistake.
-"""
+Odoo's log gives the totals ("N failed, N error(s) of N tests"), skips and retries
+(ODOO_TEST_FAILURE_RETRIES), pytest its last line. Anything else that went wrong
+counts as one failed check: the line never says all passed by mistake."""
 
 # pylint: disable=print-used
 import re
@@ -29,7 +27,8 @@ class OdooLog:
         self.last, self.skips, self.retries, self.failures = "", [], [], []
 
     def feed(self, line):
-        self.last = line = line.rstrip()
+        line = line.rstrip()
+        self.last = line or self.last
         if not (record := RECORD.match(line)):  # output before logging, tracebacks
             traceback = self.serving and self.level in ("ERROR", "CRITICAL")
             if self.verbose or self.level is None or traceback:
