@@ -80,11 +80,11 @@ def write_config(odoo, cluster, port):
         keys.write_text(f"k1:{key}\n", encoding="utf-8")  # ./dev's umask: 0600
         say("generated an encryption key in var/keys (mode 0600)")
     key_list = [k for k in keys.read_text(encoding="utf-8").split() if k[:1] != "#"]
-    addons = [odoo.tree / "addons"] if odoo.tree else []
+    dirs = [odoo.tree and odoo.tree / "addons", odoo.package / "addons", REPO]
     lines = [
         "; Written by ./dev on every run (tools/dev): local edits are lost.",
         "[options]",
-        f"addons_path = {','.join(map(str, [*addons, odoo.package / 'addons', REPO]))}",
+        f"addons_path = {','.join(str(d) for d in dirs if d and d.is_dir())}",
         f"data_dir = {VAR / 'data'}",
         f"db_host = {cluster.sock}",
         f"db_user = {DB_USER}",
