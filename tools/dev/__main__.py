@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from subprocess import CalledProcessError
 
@@ -155,7 +156,7 @@ def cmd_run(args):
         odoo("-d", RUN_DB, f"--db-filter=^{RUN_DB}$", "--no-database-list",
              f"--http-port={port}", f"--pidfile={pidfile}", *args.odoo_args), log,
     )  # fmt: skip
-    raise DevError(f"Odoo stopped by itself (exit status {rc}; log: {log.path})")
+    raise DevError(f"Odoo stopped (exit status {rc}; log: {log.path})")
 
 
 def welcome(url):
@@ -202,6 +203,9 @@ def cmd_stop(_args):
     if pid := odoo_pid():
         say(f"stopping Odoo (pid {pid})")
         os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30  # Odoo first closes its connections
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
     pg = Cluster()
     pg.stop() if pg.running() else say("PostgreSQL of this checkout is not running")
 

@@ -92,8 +92,7 @@ class Cluster:
                 return pid
         return None
 
-    def start(self):
-        """Start the cluster; False when it was running already."""
+    def start(self):  # False when it was running already
         pidfile, log = self.data / "postmaster.pid", self.home / "postgres.log"
         if self.running():
             return False

@@ -39,8 +39,7 @@ class Odoo:
                 2,
             )
 
-    def env(self):
-        """For every Odoo process: this Odoo first, .venv's tools on PATH."""
+    def env(self):  # of every Odoo process: this Odoo first, .venv's tools on PATH
         env = dict(os.environ, TZ="UTC", PYTHONUNBUFFERED="1")
         env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
         env.pop("ODOO_RC", None)  # -c names our config, for pytest-odoo too

@@ -48,8 +48,7 @@ class OdooLog:
         if self.on_ready and msg.startswith("Registry loaded in"):
             self.on_ready = self.on_ready()
 
-    def errors(self):
-        """checklog-odoo (its config: checklog-odoo.cfg): ERROR lines in the log."""
+    def errors(self):  # checklog-odoo (checklog-odoo.cfg): ERROR lines in the log
         return subprocess.call([BIN / "checklog-odoo", self.path])
 
 
@@ -80,7 +79,6 @@ def report(log, odoo_rc, checklog_rc, pytest_log, pytest_rc):
     if passed + failed == 0:
         problems.append("no test ran")
     print("".join(f"  - {failure}\n" for failure in log.failures), end="")
-    for problem in problems:
-        say(f"problem: {problem}")
+    print("".join(f"dev: problem: {problem}\n" for problem in problems), end="")
     failed += len(problems)  # each problem counts as one failed check
     return bool(failed), f"tests: {passed} passed, {failed} failed, {skipped} skipped"
