@@ -141,7 +141,6 @@ def cmd_run(args):
         hashes = ["-update", "-d", fresh, "--only-compute-hashes"]  # now with nl.po
         for step, script in (initdb, None), (["", "-d", fresh], DUTCH), (hashes, None):
             run_logged(click_odoo(*step), log, script, "installing the addons failed")
-        pg.sql(f'ALTER DATABASE "{fresh}" RENAME TO "{RUN_DB}"')  # no files yet
     else:
         log = OdooLog("update", args.verbose)
         say(f"database {RUN_DB} exists: upgrading what changed (click-odoo-update)")
@@ -149,6 +148,7 @@ def cmd_run(args):
         run_logged(update, log, failure="upgrading the addons failed")
     if log.errors():
         raise DevError(f"setting up {RUN_DB} logged errors (see above; {log.path})")
+    pg.sql(f'ALTER DATABASE "{fresh}" RENAME TO "{RUN_DB}"')  # a new one, now complete
     url, pidfile = f"http://127.0.0.1:{port}", VAR / "odoo.pid"
     log = OdooLog("odoo", args.verbose, on_ready=lambda: welcome(url))
     say(f"starting Odoo on {url} (warnings and errors shown; log: {log.path})")
