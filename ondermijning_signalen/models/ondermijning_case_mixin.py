@@ -42,7 +42,7 @@ class OndermijningCaseMixin(models.AbstractModel):
         person (including the ones Odoo adds: creator, last editor,
         followers, activities, messages) gets the officials' groups unless
         the field says otherwise."""
-        super()._setup_fields()
+        result = super()._setup_fields()
         for name, field in self._fields.items():
             # mail.thread opens its fields to every employee: narrow those
             if field.groups not in (None, "base.group_user"):
@@ -51,6 +51,7 @@ class OndermijningCaseMixin(models.AbstractModel):
                 field.relational and field.comodel_name in PERSON_MODELS
             ):
                 field.groups = OFFICIAL_GROUPS
+        return result
 
     # ------------------------------------------------------------------
     # The chatter: events only, followed by staff only

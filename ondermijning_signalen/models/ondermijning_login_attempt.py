@@ -3,10 +3,13 @@ import contextvars
 import datetime
 import hashlib
 import hmac
+import logging
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessDenied
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # (kind, failures allowed, within minutes): more failures than that within
 # the window and the login is refused until the window has passed.
@@ -89,7 +92,12 @@ class OndermijningLoginAttempt(models.Model):
                     params.get_param(f"ondermijning.login_{kind}_minutes", minutes)
                 )
             except ValueError:
-                pass
+                _logger.warning(
+                    "ondermijning.login_%s_* is not a whole number; using %s in %s min",
+                    kind,
+                    *DEFAULT_LIMITS[kind],
+                )
+                count, minutes = DEFAULT_LIMITS[kind]
             limits[kind] = (count, minutes)
         return limits
 

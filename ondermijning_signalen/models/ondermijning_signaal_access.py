@@ -127,7 +127,7 @@ class OndermijningSignaal(models.Model):
         an id must not tell which ids exist."""
         self.ensure_one()
         signal = self.exists()
-        forbidden = signal and super(OndermijningSignaal, signal)._check_access("read")
+        forbidden = signal and signal._check_access("read")
         if not signal or forbidden:
             raise UserError(
                 self.env._("There is no sealed signal by that reference for you.")

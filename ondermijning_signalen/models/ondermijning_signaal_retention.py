@@ -1,7 +1,9 @@
+# pylint: disable=consider-merging-classes-inherited
 """Retention on the signal: when it will be destroyed, legal hold,
 reminders, and the destruction itself. The engine that decides *what* to
 destroy lives in ondermijning_bewaartermijn.py; the seal, which is access
-control, in ondermijning_signaal_seal.py."""
+control, in ondermijning_signaal_access.py. The signal is split by
+concern into files named after it, hence the pylint note below."""
 
 from dateutil.relativedelta import relativedelta
 
