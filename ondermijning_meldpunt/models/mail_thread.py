@@ -24,7 +24,7 @@ class MailThread(models.AbstractModel):
         for meldpunt_id in ours:
             meldpunt = self.env["ondermijning.meldpunt"].sudo().browse(meldpunt_id)
             if meldpunt.exists():
-                thread_id = meldpunt._receive_email(message_dict).id
+                thread_id = meldpunt._receive_email(message_dict, message).id
         if others or not ours:
             thread_id = super()._message_route_process(message, message_dict, others)
         return thread_id

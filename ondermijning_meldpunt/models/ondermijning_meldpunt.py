@@ -648,7 +648,7 @@ class OndermijningMeldpunt(models.Model):
             d and (address[-1] == d or address[-1].endswith(f".{d}")) for d in domains
         )
 
-    def _receive_email(self, msg_dict):
+    def _receive_email(self, msg_dict, message=None):
         """An e-mail to the meldpunt's alias: MMA's alert becomes a task for
         that day; anything else a signal in stap 1 with the message
         encrypted. Nothing of it is kept as a mail message."""
@@ -656,9 +656,13 @@ class OndermijningMeldpunt(models.Model):
         server = self.with_user(SUPERUSER_ID)
         if server._is_mma_alert(msg_dict):
             return server.env["ondermijning.mma.alert"]._from_email(self)
-        return server._signal_from_email(msg_dict)
+        automatic = bool(
+            message is not None
+            and (message.get("Auto-Submitted") or "no").strip().lower() != "no"
+        )
+        return server._signal_from_email(msg_dict, automatic)
 
-    def _signal_from_email(self, msg_dict):
+    def _signal_from_email(self, msg_dict, automatic=False):
         Signal = self.env["ondermijning.signaal"].with_context(
             mail_create_nolog=True,
             mail_create_nosubscribe=True,
@@ -711,7 +715,8 @@ class OndermijningMeldpunt(models.Model):
             }
         )
         self._take_in(signal, {"user_id": self.intake_user_id.id}, documents)
-        self._send_email_receipt(msg_dict, signal)
+        if not automatic:
+            self._send_email_receipt(msg_dict, signal)
         return signal
 
     def _message_key(self, message_id):
@@ -726,14 +731,10 @@ class OndermijningMeldpunt(models.Model):
         committed. The message is sent directly, not queued: no copy of the
         sender's address waits in the database."""
         sender = msg_dict.get("email_from") or ""
-        headers = {
-            key.lower(): str(value) for key, value in (msg_dict.get("headers") or {}).items()
-        } if isinstance(msg_dict.get("headers"), dict) else {}
         if (
-            not EMAIL_PATTERN.search(sender.strip("<> "))
+            not re.search(r"[^@\s<]+@[^@\s>]+", sender)
             or msg_dict.get("is_bounce")
-            or re.search(r"mailer-daemon|no-?reply", sender, re.I)
-            or headers.get("auto-submitted", "no").lower() != "no"
+            or re.search(r"mailer-daemon|no-?reply|postmaster", sender, re.I)
         ):
             return
         lang = self.company_id.partner_id.lang or "nl_NL"

@@ -66,7 +66,7 @@ class UnsupportedDocument(ValueError):
 def clean_document(name, data):
     """(name, data, mimetype) of the document without its metadata.
     Raises UnsupportedDocument for kinds that are not accepted."""
-    base, _dot, extension = (name or "document").rpartition(".")
+    base, _dot, extension = re.split(r"[/\\]", name or "document")[-1].rpartition(".")
     base = safe_base(base or extension)
     extension = extension.lower() if _dot else ""
     if data[:4] == b"%PDF":
@@ -86,7 +86,8 @@ def clean_document(name, data):
 
 def safe_base(base):
     """A file name without path parts or control characters."""
-    base = re.sub(r"[\x00-\x1f\x7f/\\]+", "_", base).strip(" .")
+    base = re.split(r"[/\\]", base)[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]+", "_", base).strip(" .")
     return base[:100] or "document"
 
 
