@@ -65,17 +65,18 @@ class MeldpuntController(http.Controller):
         meldpunt = request.env["ondermijning.meldpunt"]._for_page(slug, public_only)
         # the page is Dutch (English where Dutch is not installed)
         lang = "nl_NL"
-        if not request.env["res.lang"].sudo().search_count(
-            [("code", "=", lang), ("active", "=", True)]
+        if (
+            not request.env["res.lang"]
+            .sudo()
+            .search_count([("code", "=", lang), ("active", "=", True)])
         ):
             lang = "en_US"
         request.update_context(lang=lang)
         if not meldpunt:
-            _ = request.env(context=dict(request.env.context, lang=lang))._
             page = self._message(
                 meldpunt,
-                _("Page not found"),
-                _("There is no reporting page at this address (any more)."),
+                request.env._("Page not found"),
+                request.env._("There is no reporting page at this address (any more)."),
                 404,
             )
             page.flatten()
@@ -128,11 +129,10 @@ class MeldpuntController(http.Controller):
         return False
 
     def _too_many(self, meldpunt, waiting):
-        _ = meldpunt.env._
         response = self._message(
             meldpunt,
-            _("Please wait a moment"),
-            _(
+            request.env._("Please wait a moment"),
+            request.env._(
                 "Many reports were sent from your connection in a short time. "
                 "Try again in %s minutes. Is there danger right now? Call 112.",
                 max(1, round(waiting / 60)),
@@ -179,42 +179,49 @@ class MeldpuntController(http.Controller):
     @http.route(f"{ROUTE}/verzenden", methods=["POST"], **PAGE)
     def submit(self, slug, **post):
         meldpunt = self._meldpunt(slug)
-        _ = meldpunt.env._
         if self._cross_site():
             return self._message(
                 meldpunt,
-                _("Report not sent"),
-                _("This form can only be sent from the gemeente's own page."),
+                request.env._("Report not sent"),
+                request.env._(
+                    "This form can only be sent from the gemeente's own page."
+                ),
                 403,
             )
         if self._content_too_large(meldpunt):
             return self._message(
                 meldpunt,
-                _("Report not sent"),
-                _("The documents are too large together. Send fewer or smaller ones."),
+                request.env._("Report not sent"),
+                request.env._(
+                    "The documents are too large together. Send fewer or smaller ones."
+                ),
                 413,
             )
         values = {key: value for key, value in post.items() if isinstance(value, str)}
         if values.get("website"):  # the honeypot: people leave it empty
             return self._message(
                 meldpunt,
-                _("Report not sent"),
-                _("Your report could not be processed."),
+                request.env._("Report not sent"),
+                request.env._("Your report could not be processed."),
                 400,
             )
         problem = meldpunt._check_form_token(values.get("token"))
         if problem == "invalid":
             return self._message(
                 meldpunt,
-                _("Report not sent"),
-                _("The form was not recognised. Open the reporting page again."),
+                request.env._("Report not sent"),
+                request.env._(
+                    "The form was not recognised. Open the reporting page again."
+                ),
                 400,
             )
         if problem:
             errors = {
-                "form": _("Check your report and send it again.")
+                "form": request.env._("Check your report and send it again.")
                 if problem == "fast"
-                else _("The form was open for a long time. Send your report again.")
+                else request.env._(
+                    "The form was open for a long time. Send your report again."
+                )
             }
             return self._form(meldpunt, values, errors, status=400)
         limits = self._limits()
@@ -228,8 +235,10 @@ class MeldpuntController(http.Controller):
         if not _first_use(values["token"]):
             return self._message(
                 meldpunt,
-                _("Already sent"),
-                _("This report has already been sent. Look at the receipt you got."),
+                request.env._("Already sent"),
+                request.env._(
+                    "This report has already been sent. Look at the receipt you got."
+                ),
                 409,
             )
         files = self._files("documents")
@@ -237,7 +246,7 @@ class MeldpuntController(http.Controller):
             receipt, code, secret = meldpunt._submit(values, files)
         except InputErrors as error:
             if files and "documents" not in error.errors:
-                error.errors["documents"] = _(
+                error.errors["documents"] = request.env._(
                     "Choose your documents again: for your safety they were not "
                     "kept while the report was not sent."
                 )
@@ -265,16 +274,20 @@ class MeldpuntController(http.Controller):
     @http.route(f"{ROUTE}/status", methods=["POST"], **PAGE)
     def status(self, slug, code="", secret="", access="", **_kw):
         meldpunt = self._meldpunt(slug, public_only=False)
-        _ = meldpunt.env._
         if self._cross_site():
             return self._message(
-                meldpunt, _("Not shown"), _("Open the status page again."), 403
+                meldpunt,
+                request.env._("Not shown"),
+                request.env._("Open the status page again."),
+                403,
             )
         if access:
             receipt = meldpunt._receipt_for_token(access)
             if not receipt:
                 return self._login_failed(
-                    meldpunt, {}, _("Your session on this page has ended: log in again.")
+                    meldpunt,
+                    {},
+                    request.env._("Your session on this page has ended: log in again."),
                 )
             return self._status(meldpunt, receipt)
         limits = self._limits()
@@ -282,12 +295,14 @@ class MeldpuntController(http.Controller):
         code_key = f"code:{normalise_code(code)}"
         waiting = throttle.LOGIN_FAILURES.wait(
             address_key, limits["login_failures_per_address"]
-        ) or throttle.LOGIN_FAILURES.wait(code_key, limits["login_failures_per_receipt"])
+        ) or throttle.LOGIN_FAILURES.wait(
+            code_key, limits["login_failures_per_receipt"]
+        )
         if waiting:
             return self._login_failed(
                 meldpunt,
                 {"code": code},
-                _(
+                request.env._(
                     "Too many wrong attempts. Try again in %s minutes.",
                     max(1, round(waiting / 60)),
                 ),
@@ -300,7 +315,9 @@ class MeldpuntController(http.Controller):
             return self._login_failed(
                 meldpunt,
                 {"code": code},
-                _("The code or the secret is not right. Check both and try again."),
+                request.env._(
+                    "The code or the secret is not right. Check both and try again."
+                ),
             )
         return self._status(meldpunt, receipt)
 
@@ -313,7 +330,9 @@ class MeldpuntController(http.Controller):
             errors={"code": message},
         )
 
-    def _status(self, meldpunt, receipt, errors=None, values=None, sent=False, status=200):
+    def _status(
+        self, meldpunt, receipt, errors=None, values=None, sent=False, status=200
+    ):
         receipt = receipt.sudo()
         statuses = dict(receipt._fields["status"]._description_selection(meldpunt.env))
         return self._render(
@@ -332,29 +351,35 @@ class MeldpuntController(http.Controller):
     @http.route(f"{ROUTE}/aanvullen", methods=["POST"], **PAGE)
     def add(self, slug, access="", answer="", **_kw):
         meldpunt = self._meldpunt(slug, public_only=False)
-        _ = meldpunt.env._
         if self._cross_site():
             return self._message(
-                meldpunt, _("Not sent"), _("Open the status page again."), 403
+                meldpunt,
+                request.env._("Not sent"),
+                request.env._("Open the status page again."),
+                403,
             )
         if self._content_too_large(meldpunt):
             return self._message(
                 meldpunt,
-                _("Not sent"),
-                _("The documents are too large together. Send fewer or smaller ones."),
+                request.env._("Not sent"),
+                request.env._(
+                    "The documents are too large together. Send fewer or smaller ones."
+                ),
                 413,
             )
         receipt = meldpunt._receipt_for_token(access)
         if not receipt:
             return self._login_failed(
-                meldpunt, {}, _("Your session on this page has ended: log in again.")
+                meldpunt,
+                {},
+                request.env._("Your session on this page has ended: log in again."),
             )
         files = self._files("answer_documents")
         try:
             meldpunt._add_from_reporter(receipt, answer, files)
         except InputErrors as error:
             if files and "answer_documents" not in error.errors:
-                error.errors["answer_documents"] = _(
+                error.errors["answer_documents"] = request.env._(
                     "Choose your documents again: they were not kept while the "
                     "message was not sent."
                 )

@@ -226,15 +226,25 @@ class OndermijningMeldpunt(models.Model):
         code = normalise_code(code)
         if not code:
             return self.env["ondermijning.meldpunt.partner"]
-        return self.env["ondermijning.meldpunt.partner"].with_user(SUPERUSER_ID).search(
-            [("meldpunt_id", "=", self.id), ("code", "=", code), ("active", "=", True)],
-            limit=1,
+        return (
+            self.env["ondermijning.meldpunt.partner"]
+            .with_user(SUPERUSER_ID)
+            .search(
+                [
+                    ("meldpunt_id", "=", self.id),
+                    ("code", "=", code),
+                    ("active", "=", True),
+                ],
+                limit=1,
+            )
         )
 
     @api.model
     def _crypt(self):
-        rounds = self.env["ir.config_parameter"].sudo().get_param(
-            "ondermijning_meldpunt.secret_rounds"
+        rounds = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ondermijning_meldpunt.secret_rounds")
         )
         try:
             rounds = max(int(rounds), 1000) if rounds else DEFAULT_ROUNDS
@@ -243,8 +253,10 @@ class OndermijningMeldpunt(models.Model):
         return CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=rounds)
 
     def _file_limit_mb(self):
-        limit = self.env["ir.config_parameter"].sudo().get_param(
-            "ondermijning_meldpunt.max_file_mb"
+        limit = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("ondermijning_meldpunt.max_file_mb")
         )
         try:
             return float(limit) if limit else DEFAULT_FILE_MB
@@ -285,7 +297,9 @@ class OndermijningMeldpunt(models.Model):
         if required and not value:
             errors[name] = self.env._("%s: please fill this in.", label)
         elif CONTROL.search(value):
-            errors[name] = self.env._("%s contains characters that cannot be stored.", label)
+            errors[name] = self.env._(
+                "%s contains characters that cannot be stored.", label
+            )
         elif len(value) > LIMITS[name]:
             errors[name] = self.env._(
                 "%(label)s is too long: %(length)s characters, at most %(limit)s.",
@@ -299,7 +313,6 @@ class OndermijningMeldpunt(models.Model):
         """The report as the model stores it, or InputErrors naming each
         field that is wrong and why."""
         self.ensure_one()
-        _ = self.env._
         errors = {}
         report = {}
         categories = self._categories()
@@ -310,43 +323,45 @@ class OndermijningMeldpunt(models.Model):
         except ValueError:
             categorie = categories.browse()
         if not categorie:
-            errors["categorie_id"] = _("Choose what your report is about.")
+            errors["categorie_id"] = self.env._("Choose what your report is about.")
         report["categorie"] = categorie
         report["description"] = self._check_text(
-            values, "description", _("What happened"), errors, required=True
+            values, "description", self.env._("What happened"), errors, required=True
         )
-        report["place"] = self._check_text(values, "place", _("Where"), errors)
-        report["who"] = self._check_text(values, "who", _("Who or what"), errors)
+        report["place"] = self._check_text(values, "place", self.env._("Where"), errors)
+        report["who"] = self._check_text(
+            values, "who", self.env._("Who or what"), errors
+        )
         report["date_facts"] = self._read_date(values, errors)
         report["partner"] = self._partner_for_code(values.get("organisatie"))
         if normalise_code(values.get("organisatie")) and not report["partner"]:
-            errors["organisatie"] = _(
+            errors["organisatie"] = self.env._(
                 "This organisation code is not known. Check it, or leave it empty."
             )
         report["anonymous"] = values.get("anoniem", "ja") != "nee"
         contact = {}
         if not report["anonymous"]:
             contact["name"] = self._check_text(
-                values, "contact_name", _("Name"), errors
+                values, "contact_name", self.env._("Name"), errors
             )
             contact["phone"] = self._check_text(
-                values, "contact_phone", _("Telephone"), errors
+                values, "contact_phone", self.env._("Telephone"), errors
             )
             contact["email"] = self._check_text(
-                values, "contact_email", _("E-mail address"), errors
+                values, "contact_email", self.env._("E-mail address"), errors
             )
             if contact["phone"] and not PHONE_PATTERN.match(contact["phone"]):
-                errors["contact_phone"] = _(
+                errors["contact_phone"] = self.env._(
                     "Telephone: write a number, e.g. 06 12345678."
                 )
             if contact["email"] and not EMAIL_PATTERN.match(contact["email"]):
-                errors["contact_email"] = _(
+                errors["contact_email"] = self.env._(
                     "E-mail address: write an address like naam@voorbeeld.nl."
                 )
             if not (contact["phone"] or contact["email"]) and not (
                 {"contact_phone", "contact_email"} & errors.keys()
             ):
-                errors["contact_phone"] = _(
+                errors["contact_phone"] = self.env._(
                     "Give a telephone number or an e-mail address, or choose to "
                     "report anonymously."
                 )
@@ -378,9 +393,7 @@ class OndermijningMeldpunt(models.Model):
         local = pytz.timezone("Europe/Amsterdam").localize(moment)
         moment = local.astimezone(pytz.utc).replace(tzinfo=None)
         if moment > fields.Datetime.now() + datetime.timedelta(minutes=10):
-            errors["date_facts"] = self.env._(
-                "When: the date lies in the future."
-            )
+            errors["date_facts"] = self.env._("When: the date lies in the future.")
             return False
         if moment.year < 1900:
             errors["date_facts"] = self.env._("When: the date is not plausible.")
@@ -418,8 +431,10 @@ class OndermijningMeldpunt(models.Model):
             }
         )
         partner = report["partner"]
-        herkomst = partner.herkomst_id if partner else self.env.ref(
-            "ondermijning_signalen.herkomst_burger"
+        herkomst = (
+            partner.herkomst_id
+            if partner
+            else self.env.ref("ondermijning_signalen.herkomst_burger")
         )
         signal = receipt.sudo().signaal_id
         self.with_user(SUPERUSER_ID)._take_in(
@@ -448,7 +463,9 @@ class OndermijningMeldpunt(models.Model):
             (self.env._("Telephone"), contact.get("phone")),
             (self.env._("E-mail"), contact.get("email")),
         ]
-        return "\n".join(f"{label}: {value}" for label, value in lines if value) or False
+        return (
+            "\n".join(f"{label}: {value}" for label, value in lines if value) or False
+        )
 
     def _wijk_of(self, place):
         """The wijk whose name the address or place mentions."""
@@ -472,9 +489,8 @@ class OndermijningMeldpunt(models.Model):
         self._attach(signal, documents)
         team = self.notify_user_ids | self.intake_user_id
         lang = self.intake_user_id.lang or self.company_id.partner_id.lang or "nl_NL"
-        body = (
-            self.with_context(lang=lang)
-            .env._("New report %s received through the meldpunt.", signal.name)
+        body = self.with_context(lang=lang).env._(
+            "New report %s received through the meldpunt.", signal.name
         )
         signal.message_post(
             body=body,
@@ -486,17 +502,21 @@ class OndermijningMeldpunt(models.Model):
     def _attach(self, record, documents):
         """Documents of a case record: encrypted, name and content, by the
         attachment rules of ondermijning_signalen."""
-        return self.env["ir.attachment"].with_user(SUPERUSER_ID).create(
-            [
-                {
-                    "name": name,
-                    "raw": data,
-                    "mimetype": mimetype,
-                    "res_model": record._name,
-                    "res_id": record.id,
-                }
-                for name, data, mimetype in documents
-            ]
+        return (
+            self.env["ir.attachment"]
+            .with_user(SUPERUSER_ID)
+            .create(
+                [
+                    {
+                        "name": name,
+                        "raw": data,
+                        "mimetype": mimetype,
+                        "res_model": record._name,
+                        "res_id": record.id,
+                    }
+                    for name, data, mimetype in documents
+                ]
+            )
         )
 
     # ------------------------------------------------------------------
@@ -607,7 +627,13 @@ class OndermijningMeldpunt(models.Model):
         handlers (encrypted, with its documents)."""
         self.ensure_one()
         errors = {}
-        text = self._check_text({"answer": text}, "answer", self.env._("Your message"), errors, required=True)
+        text = self._check_text(
+            {"answer": text},
+            "answer",
+            self.env._("Your message"),
+            errors,
+            required=True,
+        )
         documents = self._clean_files(files, errors, field="answer_documents")
         if errors:
             raise InputErrors(errors)
@@ -622,9 +648,11 @@ class OndermijningMeldpunt(models.Model):
                     )
                 }
             )
-        attachments = self._attach(
-            self.env["ondermijning.notitie"].browse(), documents
-        ) if documents else self.env["ir.attachment"]
+        attachments = (
+            self._attach(self.env["ondermijning.notitie"].browse(), documents)
+            if documents
+            else self.env["ir.attachment"]
+        )
         self.env["ondermijning.notitie"].with_user(SUPERUSER_ID).create(
             {
                 "signaal_id": signal.id,
@@ -695,8 +723,10 @@ class OndermijningMeldpunt(models.Model):
             documents.extend(cleaned)
         limit = self.env["ondermijning.signaal"]._text_size_limit()
         if len(description) > limit:
-            description = description[: limit - 100] + "\n\n" + self.env._(
-                "(the e-mail was longer and has been cut off)"
+            description = (
+                description[: limit - 100]
+                + "\n\n"
+                + self.env._("(the e-mail was longer and has been cut off)")
             )
         signal = Signal.create(
             {
@@ -738,10 +768,10 @@ class OndermijningMeldpunt(models.Model):
         ):
             return
         lang = self.company_id.partner_id.lang or "nl_NL"
-        _ = self.with_context(lang=lang).env._
+        env = self.with_context(lang=lang).env
         alias = self.alias_email or self.company_id.email or ""
-        subject = _("Your report has been received: %s", signal.name)
-        body = _(
+        subject = env._("Your report has been received: %s", signal.name)
+        body = env._(
             "Thank you for your report to %(gemeente)s. It has been received "
             "under reference %(reference)s and will be assessed. Please quote "
             "this reference if you contact us about it.\n\nThis is an automatic "
@@ -754,7 +784,10 @@ class OndermijningMeldpunt(models.Model):
             email_to=[sender],
             subject=subject,
             body=body,
-            headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
+            headers={
+                "Auto-Submitted": "auto-replied",
+                "X-Auto-Response-Suppress": "All",
+            },
         )
         registry = self.env.registry
 

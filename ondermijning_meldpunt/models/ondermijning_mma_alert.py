@@ -51,9 +51,9 @@ class OndermijningMmaAlert(models.Model):
     def _from_email(self, meldpunt):
         """The task: fetch the report from the MMA platform and register it
         today."""
-        alert = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create(
-            {"company_id": meldpunt.company_id.id}
-        )
+        alert = self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create({"company_id": meldpunt.company_id.id})
         user = meldpunt.intake_user_id
         alert.activity_schedule(
             "ondermijning_meldpunt.mail_activity_type_mma_ophalen",

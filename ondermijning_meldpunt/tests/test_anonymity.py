@@ -95,13 +95,19 @@ class TestAnonymity(MeldpuntCase):
         receipt = self.receipt_record(code)
         signal = receipt.signaal_id
         self.assertEqual(signal.create_uid, self.env.ref("base.user_root"))
-        self.assertFalse(signal.message_ids.author_id - self.env.ref("base.partner_root"))
+        self.assertFalse(
+            signal.message_ids.author_id - self.env.ref("base.partner_root")
+        )
         documents = self.env["ir.attachment"].search(
             [("res_model", "=", "ondermijning.signaal"), ("res_id", "=", signal.id)]
         )
         self.assertEqual(documents.create_uid, self.env.ref("base.user_root"))
-        audit = self.env["ondermijning.audit.log"].sudo().search(
-            [("res_model", "=", "ondermijning.signaal"), ("res_id", "=", signal.id)]
+        audit = (
+            self.env["ondermijning.audit.log"]
+            .sudo()
+            .search(
+                [("res_model", "=", "ondermijning.signaal"), ("res_id", "=", signal.id)]
+            )
         )
         self.assertTrue(audit)
         self.assertEqual(set(audit.mapped("origin")), {audit[0].origin})

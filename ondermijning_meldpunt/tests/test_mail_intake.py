@@ -23,7 +23,9 @@ def raw_email(sender, to, subject, body, attachments=(), message_id=None):
     message["Date"] = "Tue, 02 Dec 2025 09:15:00 +0100"
     message.set_content(body)
     for name, content, maintype, subtype in attachments:
-        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+        message.add_attachment(
+            content, maintype=maintype, subtype=subtype, filename=name
+        )
     return message.as_bytes()
 
 
@@ -63,7 +65,9 @@ class TestMailIntake(TransactionCase):
             self.sent.append(message)
             return message["Message-Id"]
 
-        patcher = patch.object(IrMailServer, "send_email", autospec=True, side_effect=capture)
+        patcher = patch.object(
+            IrMailServer, "send_email", autospec=True, side_effect=capture
+        )
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -99,7 +103,9 @@ class TestMailIntake(TransactionCase):
         self.assertEqual(signal.channel, "email")
         self.assertEqual(signal.herkomst_id.code, "burger")
         self.assertEqual(signal.user_id, self.intake)
-        self.assertTrue(signal.activity_ids.filtered(lambda a: a.user_id == self.intake))
+        self.assertTrue(
+            signal.activity_ids.filtered(lambda a: a.user_id == self.intake)
+        )
         self.assertIn(f"Kanaalweg {MARKER}", signal.description)
         self.assertIn(f"Verdachte loods {MARKER}", signal.description)
         self.assertIn(SENDER, signal.melder_contact)
@@ -135,7 +141,9 @@ class TestMailIntake(TransactionCase):
         self.assertNotIn("Kanaalweg", text)
 
     def test_the_same_email_twice_is_one_signal(self):
-        raw = raw_email(SENDER, self.address, "Melding", "Tekst", message_id="<twice@example.nl>")
+        raw = raw_email(
+            SENDER, self.address, "Melding", "Tekst", message_id="<twice@example.nl>"
+        )
         first, _log = self.process(raw)
         second, _log = self.process(raw)
         self.assertEqual(first, second)
@@ -187,7 +195,14 @@ class TestMailIntake(TransactionCase):
             self.address,
             "Met bijlage",
             "Zie bijlage",
-            attachments=[("tool.exe", base64.b64decode("TVqQAAMAAAAEAAAA"), "application", "octet-stream")],
+            attachments=[
+                (
+                    "tool.exe",
+                    base64.b64decode("TVqQAAMAAAAEAAAA"),
+                    "application",
+                    "octet-stream",
+                )
+            ],
         )
         signal_id, _log = self.process(raw)
         signal = self.env["ondermijning.signaal"].browse(signal_id)

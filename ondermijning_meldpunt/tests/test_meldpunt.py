@@ -40,7 +40,9 @@ class TestPublicReport(MeldpuntCase):
         self.assertEqual(signal.wijk_id, self.wijk, "wijk from the address")
         self.assertIn("loods aan de Havenweg", signal.description)
         self.assertIn("VX-123-B", signal.description)
-        self.assertEqual(signal.date_facts.strftime("%Y-%m-%d %H:%M"), "2025-03-14 22:30")
+        self.assertEqual(
+            signal.date_facts.strftime("%Y-%m-%d %H:%M"), "2025-03-14 22:30"
+        )
         # the intake owner has the weging-1 activity, the team a notice that
         # names the reference only
         self.assertEqual(signal.user_id, self.intake)
@@ -61,7 +63,9 @@ class TestPublicReport(MeldpuntCase):
             [("res_model", "=", "ondermijning.signaal"), ("res_id", "=", signal.id)]
         )
         self.assertEqual(document.name, "IMG_0042.jpg")
-        self.env.cr.execute("SELECT name FROM ir_attachment WHERE id = %s", [document.id])
+        self.env.cr.execute(
+            "SELECT name FROM ir_attachment WHERE id = %s", [document.id]
+        )
         self.assertTrue(self.env.cr.fetchone()[0].startswith("ond1:"))
 
     def test_the_photo_loses_its_gps_and_camera(self):
@@ -134,7 +138,13 @@ class TestPublicReport(MeldpuntCase):
             organisatie="ONBEKEND1",
         )
         self.assertEqual(response.status_code, 400)
-        for field in ("categorie_id", "description", "place", "date_facts", "organisatie"):
+        for field in (
+            "categorie_id",
+            "description",
+            "place",
+            "date_facts",
+            "organisatie",
+        ):
             self.assertIn(f'id="{field}-error"', response.text, field)
             self.assertRegex(
                 response.text,
@@ -145,7 +155,13 @@ class TestPublicReport(MeldpuntCase):
         self.assertEqual(self.env["ondermijning.signaal"].search_count([]), count)
         # a file that cannot be cleaned of its metadata is refused
         response = self.report(
-            files={"documents": ("run.exe", b"MZ\x90\x00binary", "application/octet-stream")}
+            files={
+                "documents": (
+                    "run.exe",
+                    b"MZ\x90\x00binary",
+                    "application/octet-stream",
+                )
+            }
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn('id="documents-error"', response.text)
@@ -174,8 +190,12 @@ class TestPublicReport(MeldpuntCase):
         token = self.form_token()
         data["token"] = token
         data["description"] = "Eerste keer verstuurd"
-        self.assertEqual(self.url_open(self.url("/verzenden"), data=data).status_code, 200)
-        self.assertEqual(self.url_open(self.url("/verzenden"), data=data).status_code, 409)
+        self.assertEqual(
+            self.url_open(self.url("/verzenden"), data=data).status_code, 200
+        )
+        self.assertEqual(
+            self.url_open(self.url("/verzenden"), data=data).status_code, 409
+        )
         self.assertEqual(self.env["ondermijning.signaal"].search_count([]), count + 1)
         # sent within seconds of opening the form
         self.env["ir.config_parameter"].set_param(
@@ -197,7 +217,9 @@ class TestReceipt(MeldpuntCase):
     def test_the_secret_is_kept_as_a_slow_hash_only(self):
         code, secret = self.receipt_of(self.report())
         receipt = self.receipt_record(code)
-        self.assertTrue(receipt.receipt_secret_hash.startswith("$pbkdf2-sha512$100000$"))
+        self.assertTrue(
+            receipt.receipt_secret_hash.startswith("$pbkdf2-sha512$100000$")
+        )
         self.env.flush_all()
         plain = secret.replace("-", "")
         for form in (secret, plain, plain.lower()):
@@ -234,15 +256,17 @@ class TestReceipt(MeldpuntCase):
         headers = {}
         self.opener.mount("http://", SourceAddress("127.61.7.12"))
         for number in range(limit):
-            response = self.report(description=f"Melding nummer {number}", headers=headers)
+            response = self.report(
+                description=f"Melding nummer {number}", headers=headers
+            )
             self.assertEqual(response.status_code, 200)
         response = self.report(description="Een te veel", headers=headers)
         self.assertEqual(response.status_code, 429)
         self.assertGreater(int(response.headers["Retry-After"]), 0)
         self.assertFalse(
-            self.env["ondermijning.signaal"].sudo().search_count(
-                [("company_id", "=", self.gemeente.id)]
-            )
+            self.env["ondermijning.signaal"]
+            .sudo()
+            .search_count([("company_id", "=", self.gemeente.id)])
             > limit
         )
         # another address is not held up
@@ -271,7 +295,7 @@ class TestReceipt(MeldpuntCase):
         note = (
             self.env["ondermijning.notitie"]
             .with_user(self.intake)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"body": "Welke kleur had de bestelbus?"})
         )
         self.assertEqual(note.kind, "aan_melder")
@@ -299,14 +323,19 @@ class TestReceipt(MeldpuntCase):
         self.assertEqual(len(signal.message_ids), events + 1, "the handlers hear of it")
         # a forged or expired access token does nothing
         forged = self.url_open(
-            self.url("/aanvullen"), data={"access": f"{receipt.id}:9999999999:x", "answer": "y"}
+            self.url("/aanvullen"),
+            data={"access": f"{receipt.id}:9999999999:x", "answer": "y"},
         )
         self.assertEqual(forged.status_code, 400)
-        self.assertEqual(len(signal.notitie_ids.filtered(lambda n: n.kind == "van_melder")), 1)
+        self.assertEqual(
+            len(signal.notitie_ids.filtered(lambda n: n.kind == "van_melder")), 1
+        )
         # once handled, the page says so and takes no more
         before = self.status(code, secret)
         signal.sudo()._end("niet_in_behandeling", "Geen ondermijning")
         page = self.status(code, secret)
         self.assertNotIn('name="answer"', page.text)
         self.assertEqual(self.answer(before, "Nog iets").status_code, 400)
-        self.assertEqual(len(signal.notitie_ids.filtered(lambda n: n.kind == "van_melder")), 1)
+        self.assertEqual(
+            len(signal.notitie_ids.filtered(lambda n: n.kind == "van_melder")), 1
+        )

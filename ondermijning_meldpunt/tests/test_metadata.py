@@ -45,7 +45,9 @@ class TestMetadata(BaseCase):
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             everything = b"".join(package.read(item) for item in package.namelist())
         self.assertNotIn(b"Zq7Marker", everything)
-        self.assertEqual(openpyxl.load_workbook(io.BytesIO(data)).active["A1"].value, "Overzicht")
+        self.assertEqual(
+            openpyxl.load_workbook(io.BytesIO(data)).active["A1"].value, "Overzicht"
+        )
 
     def test_what_cannot_be_cleaned_is_refused(self):
         for name, data in (

@@ -42,7 +42,11 @@ class PublicBrowser:
     def evaluate(self, expression, timeout=30):
         result = self.chrome._websocket_request(
             "Runtime.evaluate",
-            params={"expression": expression, "returnByValue": True, "awaitPromise": True},
+            params={
+                "expression": expression,
+                "returnByValue": True,
+                "awaitPromise": True,
+            },
             timeout=timeout,
         )
         if "exceptionDetails" in result:
@@ -56,13 +60,15 @@ class PublicBrowser:
                 if self.evaluate(f"!!({condition})"):
                     return
             except AssertionError:
-                pass  # the page is being replaced
+                continue  # the page is being replaced
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {condition}")
 
     def open(self, path):
         self.chrome.navigate_to(f"{self.case.base_url()}{path}", wait_stop=True)
-        self.wait("document.readyState === 'complete' && document.querySelector('main')")
+        self.wait(
+            "document.readyState === 'complete' && document.querySelector('main')"
+        )
 
     def fill(self, selector, value):
         self.evaluate(
@@ -75,7 +81,9 @@ class PublicBrowser:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).checked = true")
 
     def choose_files(self, selector, paths):
-        document = self.chrome._websocket_request("DOM.getDocument", params={"depth": 0})
+        document = self.chrome._websocket_request(
+            "DOM.getDocument", params={"depth": 0}
+        )
         node = self.chrome._websocket_request(
             "DOM.querySelector",
             params={"nodeId": document["root"]["nodeId"], "selector": selector},
@@ -95,7 +103,8 @@ class PublicBrowser:
 
     def text(self, selector):
         return self.evaluate(
-            f"(document.querySelector({json.dumps(selector)}) || {{}}).textContent || ''"
+            f"(document.querySelector({json.dumps(selector)}) || {{}})"
+            ".textContent || ''"
         ).strip()
 
     def tab_order(self, count):
@@ -106,11 +115,17 @@ class PublicBrowser:
             for kind in ("keyDown", "keyUp"):
                 self.chrome._websocket_request(
                     "Input.dispatchKeyEvent",
-                    params={"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9},
+                    params={
+                        "type": kind,
+                        "key": "Tab",
+                        "code": "Tab",
+                        "windowsVirtualKeyCode": 9,
+                    },
                 )
             reached.append(
                 self.evaluate(
-                    "(e => e.id || e.getAttribute('href') || e.tagName)(document.activeElement)"
+                    "(e => e.id || e.getAttribute('href') || e.tagName)"
+                    "(document.activeElement)"
                 )
             )
         return reached
@@ -125,7 +140,8 @@ class PublicBrowser:
         return self.evaluate(
             "axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes:"
             " ['violations']}).then(r => r.violations.map(v => v.id + ' (' + v.impact"
-            " + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))" % json.dumps(WCAG),
+            " + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+            % json.dumps(WCAG),
             timeout=60,
         )
 
@@ -163,8 +179,7 @@ class TestMeldpuntInTheBrowser(MeldpuntCase):
         self.assertAccessible(citizen, "the form with errors")
         # the report, with a photo, anonymously
         citizen.evaluate(
-            "document.querySelector('#categorie_id').value ="
-            f" '{self.categorie.id}'"
+            f"document.querySelector('#categorie_id').value = '{self.categorie.id}'"
         )
         citizen.fill("#description", "Hennepgeur en afgeplakte ramen bij de loods")
         citizen.fill("#place", "Havenweg 12, Binnenstad")
@@ -194,7 +209,9 @@ class TestMeldpuntInTheBrowser(MeldpuntCase):
         partner.evaluate(
             f"document.querySelector('#categorie_id').value = '{self.categorie.id}'"
         )
-        partner.fill("#description", "Huurder betaalt contant, woning wordt onderverhuurd")
+        partner.fill(
+            "#description", "Huurder betaalt contant, woning wordt onderverhuurd"
+        )
         partner.press("button.mp-button", "document.querySelector('#receipt-code')")
         partner_signal = self.receipt_record(partner.text("#receipt-code")).signaal_id
         self.assertEqual(partner_signal.meldpunt_partner_id, self.woonbedrijf)
