@@ -271,13 +271,14 @@ class OndermijningMeldpunt(models.Model):
             errors[field] = self.env._("Send at most %s documents.", MAX_FILES)
             return []
         limit = self._file_limit_mb()
+        limit_text = f"{limit:g}"
         cleaned = []
         for name, data in files:
             if len(data) > limit * 1024 * 1024:
                 errors[field] = self.env._(
                     "%(name)s is too large: at most %(limit)s MB per document.",
                     name=metadata.safe_base(name),
-                    limit=f"{limit:g}",
+                    limit=limit_text,
                 )
                 return []
             try:
