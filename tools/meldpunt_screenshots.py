@@ -97,7 +97,8 @@ def main():
         shoot(chrome, "meldpunt-form-errors.png")
         evaluate(
             chrome,
-            "(s => s.value = s.options[2].value)(document.querySelector('#categorie_id'));"
+            "(s => s.value = s.options[2].value)"
+            "(document.querySelector('#categorie_id'));"
             "document.querySelector('#description').value = 'Elke nacht busjes bij"
             " de loods aan de Havenweg, ramen afgeplakt.';"
             "document.querySelector('#place').value = 'Havenweg 12'",
