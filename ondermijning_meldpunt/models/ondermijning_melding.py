@@ -13,7 +13,11 @@ class OndermijningMelding(models.Model):
 
     user_id = fields.Many2one(required=False)
     meldpunt_id = fields.Many2one(
-        "ondermijning.meldpunt", readonly=True, index=True, ondelete="restrict"
+        "ondermijning.meldpunt",
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     channel = fields.Selection(
         [("intern", "Employee"), ("web", "Public page"), ("email", "E-mail")],

@@ -19,7 +19,11 @@ class OndermijningMeldpuntPartner(models.Model):
 
     name = fields.Char(string="Organisation", required=True)
     meldpunt_id = fields.Many2one(
-        "ondermijning.meldpunt", required=True, ondelete="cascade", index=True
+        "ondermijning.meldpunt",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     company_id = fields.Many2one(
         related="meldpunt_id.company_id", store=True, string="Gemeente", index=True

@@ -13,6 +13,7 @@ class OndermijningSignaal(models.Model):
         string="Partner organisation",
         readonly=True,
         index=True,
+        check_company=True,
         groups=STAFF_GROUP,
         help="The organisation whose code came with the report.",
     )
