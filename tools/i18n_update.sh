@@ -32,7 +32,7 @@ for arg in "$@"; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-addons=(ondermijning_signalen ondermijning_rapportage)
+addons=(ondermijning_signalen ondermijning_rapportage ondermijning_meldpunt)
 odoo_bin="${ODOO_BIN:-odoo}"
 odoo=("$odoo_bin")
 [ -n "${ODOO_CONF:-}" ] && odoo+=(-c "$ODOO_CONF")

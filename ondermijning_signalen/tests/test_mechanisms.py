@@ -21,6 +21,10 @@ PLAIN_TEXT = {
     "res_model": "a technical model name",
     "email_cc": "unused by these models (mail.thread)",
     "message_main_attachment_id": "unused",
+    # ondermijning_meldpunt (when installed)
+    "receipt_code": "a random identifier of a receipt, not content",
+    "receipt_secret_hash": "a slow hash (PBKDF2) of the receipt's secret",
+    "meldpunt_message_key": "a keyed hash of an e-mail's Message-Id",
 }
 # Models whose rows a role reads across gemeenten, and why (their group rules
 # say so; every other company model has a global company rule).

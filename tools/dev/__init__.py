@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 VAR, BIN = REPO / "var", Path(sys.executable).parent  # BIN: .venv/bin
 LOG_DIR = VAR / "log"
-ADDONS = ("ondermijning_signalen", "ondermijning_rapportage")
+ADDONS = ("ondermijning_signalen", "ondermijning_rapportage", "ondermijning_meldpunt")
 RUN_DB, TEST_DB, LANG = "ondermijning", "ondermijning_test", "nl_NL"
 
 

@@ -1,0 +1,3 @@
+from . import anonymity
+from . import metadata
+from . import throttle
