@@ -7,6 +7,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.base.models.ir_mail_server import IrMailServer
+from odoo.addons.ondermijning_signalen import stappenplan
 
 from .common import captured_log, files_holding, photo_with_gps, tables_holding
 
@@ -99,7 +100,7 @@ class TestMailIntake(TransactionCase):
         signal_id, log = self.process(raw)
         signal = self.env["ondermijning.signaal"].browse(signal_id)
         self.assertEqual(signal.company_id, self.gemeente)
-        self.assertEqual(signal.stage_code, "stap1")
+        self.assertEqual(signal.stage_code, stappenplan.INTAKE)
         self.assertEqual(signal.channel, "email")
         self.assertEqual(signal.herkomst_id.code, "burger")
         self.assertEqual(signal.user_id, self.intake)

@@ -4,6 +4,8 @@ from PIL import Image
 
 from odoo.tests import tagged
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from ..tools import throttle
 from .common import (
     MeldpuntCase,
@@ -31,7 +33,7 @@ class TestPublicReport(MeldpuntCase):
         receipt = self.receipt_record(code)
         signal = receipt.signaal_id
         self.assertEqual(signal.company_id, self.gemeente)
-        self.assertEqual(signal.stage_code, "stap1")
+        self.assertEqual(signal.stage_code, stappenplan.INTAKE)
         self.assertEqual(signal.channel, "web")
         self.assertEqual(signal.herkomst_id.code, "burger")
         self.assertFalse(signal.melder_contact, "an anonymous report has no contact")

@@ -6,6 +6,8 @@ import openpyxl
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from .common import QUIET, RapportageCase
 
 # (gemeente, month, categorie) -> signals; several cells under 5
@@ -69,7 +71,7 @@ class TestDisclosureControl(RapportageCase):
             {
                 "end_state": "niet_in_behandeling",
                 "date_end": "2024-01-20 10:00:00",
-                "stage_id": cls.stage["afgesloten"].id,
+                "stage_id": cls.stage[stappenplan.AFGESLOTEN].id,
             }
         )
         cls.analist = cls.users["analist"]
@@ -249,7 +251,7 @@ class TestDisclosureControl(RapportageCase):
                 {
                     "end_state": "niet_in_behandeling",
                     "date_end": signal.date_received + datetime.timedelta(days=4),
-                    "stage_id": self.stage["afgesloten"].id,
+                    "stage_id": self.stage[stappenplan.AFGESLOTEN].id,
                 }
             )
         rows = self.stat().read_group(

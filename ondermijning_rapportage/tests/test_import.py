@@ -10,6 +10,8 @@ import openpyxl
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from ..report import ondermijning_register_reader as rd
 from .common import RapportageCase
 
@@ -193,7 +195,7 @@ class TestRegisterImport(ImportCase):
         self.assertEqual(mma.categorie_id, self.woonfraude)
         self.assertEqual(mma.date_received.date(), datetime.date(2024, 5, 1))
         self.assertEqual(mma.description, "=SUM(1) Pand aan de Dorpsstraat")
-        self.assertEqual(mma.stage_code, "stap1")
+        self.assertEqual(mma.stage_code, stappenplan.INTAKE)
         self.assertEqual(phone.herkomst_id, self.meldpunt)
         self.assertEqual(phone.channel, "telefoon")
         self.assertFalse(phone.mma_number)

@@ -2,6 +2,8 @@ import datetime
 
 from odoo.tests import tagged
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from .common import RapportageCase
 
 # (received in UTC, the local (Europe/Amsterdam) month it counts in)
@@ -37,7 +39,7 @@ class TestLocalMonths(RapportageCase):
             {
                 "end_state": "niet_in_behandeling",
                 "date_end": "2024-06-30 22:30:00",
-                "stage_id": cls.stage["afgesloten"].id,
+                "stage_id": cls.stage[stappenplan.AFGESLOTEN].id,
             }
         )
 

@@ -5,6 +5,8 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from .common import RapportageCase
 
 
@@ -82,7 +84,7 @@ class TestRegisterExport(RapportageCase):
         self.assertEqual(mma["Categorie"], "Woonfraude")
         self.assertEqual(mma["Bron"], self.mma.name)
         self.assertEqual(mma["Kanaal"], "MMA-platform")
-        self.assertEqual(mma["Stap"], self.stage["stap1"].name)
+        self.assertEqual(mma["Stap"], self.stage[stappenplan.INTAKE].name)
         self.assertEqual(mma["Eigenaar"], self.users["medewerker"].name)
         self.assertIsNone(mma["Eindstatus"])
         self.assertIsNone(mma["Doorlooptijd totaal (dagen)"])
@@ -97,7 +99,7 @@ class TestRegisterExport(RapportageCase):
         self.assertEqual(row["Doorlooptijd stap 1 (dagen)"], 2.0)
         self.assertEqual(row["Doorlooptijd stap 2 (dagen)"], 5.5)
         self.assertIsNone(row["Doorlooptijd stap 3 (dagen)"], "still in stap 3")
-        self.assertEqual(row["Stap"], self.stage["stap3"].name)
+        self.assertEqual(row["Stap"], self.stage[stappenplan.BRONNEN].name)
 
     def test_register_and_statistics_agree(self):
         """One translation of the filter and one lead-time formula: the

@@ -4,6 +4,8 @@ import io
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from .common import RapportageCase
 
 
@@ -54,14 +56,14 @@ class TestStatistiek(RapportageCase):
             {
                 "end_state": "riec",
                 "date_end": "2024-02-15 10:00:00",
-                "stage_id": cls.stage["afgesloten"].id,
+                "stage_id": cls.stage[stappenplan.AFGESLOTEN].id,
             }
         )
         Signal.browse(cls.feb[0].id).write(
             {
                 "end_state": "niet_in_behandeling",
                 "date_end": "2024-03-01 10:00:00",
-                "stage_id": cls.stage["afgesloten"].id,
+                "stage_id": cls.stage[stappenplan.AFGESLOTEN].id,
             }
         )
 
@@ -77,9 +79,11 @@ class TestStatistiek(RapportageCase):
         self.assertEqual(len(rows), 5)
         row = rows.filtered(lambda r: r.id == self.jan[0].id * 2)
         self.assertEqual(
-            row.stap, "stap2", "a closed signal counts at the step it reached"
+            row.stap,
+            stappenplan.WEGING3,
+            "a closed signal counts at the step it reached",
         )
-        self.assertEqual(row.stage_code, "afgesloten")
+        self.assertEqual(row.stage_code, stappenplan.AFGESLOTEN)
         self.assertTrue(row.in_treatment and row.closed and row.is_mma)
         self.assertFalse(row.destroyed)
         self.assertEqual(
@@ -93,7 +97,7 @@ class TestStatistiek(RapportageCase):
         self.assertAlmostEqual(row.lead_total, 36.0)
         closed_early = rows.filtered(lambda r: r.id == self.feb[0].id * 2)
         self.assertEqual(
-            (closed_early.stap, closed_early.in_treatment), ("stap1", False)
+            (closed_early.stap, closed_early.in_treatment), (stappenplan.INTAKE, False)
         )
         self.assertAlmostEqual(closed_early.lead_stap1, 25.0)
 

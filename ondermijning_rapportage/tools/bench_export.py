@@ -121,6 +121,8 @@ def ensure_fixture(env, count):
             [company.id, existing - count],
         )
     elif existing < count:
+        from odoo.addons.ondermijning_signalen import stappenplan
+
         categories = env["ondermijning.categorie"].search([]).ids
         herkomsten = env["ondermijning.herkomst"].search([]).ids
         mma = env.ref("ondermijning_signalen.herkomst_mma").id
@@ -162,9 +164,9 @@ def ensure_fixture(env, count):
                    (%(categories)s)[1 + g %% %(nc)s],
                    (%(wijken)s)[1 + g %% %(nw)s],
                    CASE WHEN g %% 5 < 3 THEN %(closed)s
-                        WHEN g %% 5 = 3 THEN %(stap2)s ELSE %(stap1)s END,
-                   CASE WHEN g %% 5 < 3 THEN 'afgesloten'
-                        WHEN g %% 5 = 3 THEN 'stap2' ELSE 'stap1' END,
+                        WHEN g %% 5 = 3 THEN %(weging3)s ELSE %(intake)s END,
+                   CASE WHEN g %% 5 < 3 THEN %(closed_code)s
+                        WHEN g %% 5 = 3 THEN %(weging3_code)s ELSE %(intake_code)s END,
                    CASE WHEN g %% 3 = 0 THEN 'MMA-B-' || g END,
                    CASE WHEN g %% 3 = 0 THEN r.received::date END,
                    CASE WHEN g %% 3 = 0 THEN r.received::date + 1 END,
@@ -194,9 +196,12 @@ def ensure_fixture(env, count):
                 "nc": len(categories),
                 "wijken": wijken,
                 "nw": len(wijken),
-                "closed": stages["afgesloten"],
-                "stap1": stages["stap1"],
-                "stap2": stages["stap2"],
+                "closed": stages[stappenplan.AFGESLOTEN],
+                "intake": stages[stappenplan.INTAKE],
+                "weging3": stages[stappenplan.WEGING3],
+                "closed_code": stappenplan.AFGESLOTEN,
+                "intake_code": stappenplan.INTAKE,
+                "weging3_code": stappenplan.WEGING3,
                 "end_states": end_states,
                 "start": existing + 1,
                 "stop": count,

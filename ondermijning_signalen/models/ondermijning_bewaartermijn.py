@@ -8,6 +8,7 @@ from datetime import timedelta
 from odoo import api, fields, models, modules
 from odoo.tools import SQL, split_every
 
+from .. import stappenplan
 from .ondermijning_weging_uitkomst import END_STATES
 
 _logger = logging.getLogger(__name__)
@@ -246,9 +247,10 @@ class OndermijningBewaartermijn(models.Model):
             AND NOT COALESCE(s.legal_hold, FALSE)
             AND (s.casus_id IS NULL OR EXISTS (
                     SELECT 1 FROM ondermijning_casus c
-                     WHERE c.id = s.casus_id AND c.state = 'afgesloten'))
+                     WHERE c.id = s.casus_id AND c.state = %(closed)s))
             """,
             today=today,
+            closed=stappenplan.CASUS_CLOSED,
         )
 
     @api.model

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import stappenplan
 from ..tools.crypto import EncryptedChar
 from .ondermijning_audit_log import silenced
 
@@ -259,7 +260,7 @@ class OndermijningCasus(models.Model):
         env = self.env
         empty = self.exists().filtered(
             lambda casus: (
-                casus.state == "afgesloten"
+                casus.state == stappenplan.CASUS_CLOSED
                 and not env["ondermijning.signaal"].search_count(
                     [("casus_id", "=", casus.id)]
                 )

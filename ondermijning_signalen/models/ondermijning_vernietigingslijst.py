@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .. import stappenplan
 from .ondermijning_weging_uitkomst import END_STATES
 
 LIST_STATES = [("proposed", "Proposed"), ("approved", "Approved"), ("done", "Done")]
@@ -148,8 +149,9 @@ class OndermijningVernietigingslijst(models.Model):
                AND s.id = l.signaal_id
                AND (COALESCE(s.legal_hold, FALSE) OR EXISTS (
                     SELECT 1 FROM ondermijning_casus c
-                     WHERE c.id = s.casus_id AND c.state != 'afgesloten'))
-            """
+                     WHERE c.id = s.casus_id AND c.state != %s))
+            """,
+                stappenplan.CASUS_CLOSED,
             )
         )
         self.env.cr.execute(

@@ -2,6 +2,8 @@ from contextlib import contextmanager
 
 from odoo.tests import TransactionCase, new_test_user
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 ROLE_GROUPS = {
     "melder": "base.group_user",
     "medewerker": "ondermijning_signalen.group_medewerker,base.group_allow_export",
@@ -60,7 +62,7 @@ class OndermijningCase(TransactionCase):
         cls.categorie = cls.env.ref("ondermijning_signalen.categorie_mma_drugsdelicten")
         cls.stage = {
             code: cls.env.ref(f"ondermijning_signalen.stage_{code}")
-            for code in ("stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten")
+            for code in stappenplan.STEP_ORDER
         }
 
     # -- helpers ---------------------------------------------------------
@@ -130,13 +132,13 @@ class OndermijningCase(TransactionCase):
         self.weeg(signal, "w1", "ondermijning")
         self.weeg(signal, "w2a", "gemeentelijke_taak")
         self.weeg(signal, "w2b", "binnen_gemeente")
-        self.move(signal, "stap2")
+        self.move(signal, stappenplan.WEGING3)
 
     def through_stap2(self, signal):
         self.through_stap1(signal)
         self.weeg(signal, "w3", "voldoende_zwaar")
         self.weeg(signal, "beslis", "vervolganalyse", role="team")
-        self.move(signal, "stap3")
+        self.move(signal, stappenplan.BRONNEN)
 
     def privacy_check(self, casus, kind="2a", code="akkoord", **vals):
         """Weging 5 as the privacyfunctionaris: 2A (what may be shared with
@@ -182,5 +184,5 @@ class OndermijningCase(TransactionCase):
         hit.with_user(self.users["medewerker"]).summary = "Bekend bij vergunningen"
         hit.with_user(self.users["medewerker"]).action_record_hit()
         self.weeg(signal, "w4", "casusoverleg", role="team")
-        self.move(signal, "stap4")
+        self.move(signal, stappenplan.CASUS)
         return signal.casus_id

@@ -9,6 +9,8 @@ from odoo.http import Request
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from .test_doors import SIGNAAL, RpcCase
 
 MARKER = "Zq7MarkerXk9"
@@ -183,7 +185,7 @@ class TestNothingInClear(RpcCase):
                 "summary": self.text("samenvatting"),
             },
         )
-        self.move(signal, "stap2")
+        self.move(signal, stappenplan.WEGING3)
         self.weeg(
             signal,
             "w3",
@@ -194,7 +196,7 @@ class TestNothingInClear(RpcCase):
             research_ground=self.text("criterium"),
         )
         self.weeg(signal, "beslis", "vervolganalyse", role="team", motivation="x")
-        self.move(signal, "stap3")
+        self.move(signal, stappenplan.BRONNEN)
         # the privacyfunctionaris approves a source; the hit is summarised
         consultation = self.call(
             "privacy",

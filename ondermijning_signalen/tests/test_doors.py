@@ -13,6 +13,8 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from ..tools import crypto
 from .common import OndermijningCase
 
@@ -719,9 +721,9 @@ class TestSealAuditProcess(RpcCase):
             SIGNAAL,
             "write",
             [signal.id],
-            {"stage_id": self.stage["stap1"].id},
+            {"stage_id": self.stage[stappenplan.INTAKE].id},
         )
-        self.assertEqual(signal.stage_code, "stap2")
+        self.assertEqual(signal.stage_code, stappenplan.WEGING3)
 
     # -- bad input --------------------------------------------------------------
     def test_bad_input_gets_a_clear_error_and_is_not_stored(self):

@@ -10,6 +10,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from .common import OndermijningCase
 
 SIGNAAL = "ondermijning.signaal"
@@ -93,7 +95,7 @@ class TestRetention(OndermijningCase):
         )
         as_medewerker.action_next_state()
         as_medewerker.action_next_state()
-        self.assertEqual(casus.state, "afgesloten")
+        self.assertEqual(casus.state, stappenplan.CASUS_CLOSED)
         if monitoring_until:
             casus.sudo().monitoring_until = monitoring_until
         return casus
@@ -551,7 +553,7 @@ class TestRetention(OndermijningCase):
                 self.env.ref("ondermijning_signalen.herkomst_meldpunt"),
                 "web",
                 "niet_in_behandeling",
-                "stap1",
+                stappenplan.INTAKE,
                 date_end.date().replace(day=1),
                 False,
             ),

@@ -4,6 +4,8 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.ondermijning_signalen import stappenplan
+
 from .common import OndermijningCase
 
 
@@ -35,7 +37,7 @@ class TestUi(HttpCase, OndermijningCase):
         signal = self.env["ondermijning.signaal"].search(
             [("mma_number", "=", "MMA-TOUR-0001")]
         )
-        self.assertEqual(signal.stage_code, "stap2")
+        self.assertEqual(signal.stage_code, stappenplan.WEGING3)
         self.assertEqual(
             set(signal.weging_ids.mapped("weging_type")), {"w1", "w2a", "w2b"}
         )

@@ -66,7 +66,7 @@ def report(log, odoo_rc, checklog_rc, pytest_log, pytest_rc):
     browser = re.compile(r"chrom|websocket|browser|devtools", re.IGNORECASE)
     problems += [f"browser test skipped: {s}" for s in log.skips if browser.search(s)]
     if checklog_rc:
-        problems.append("Odoo logged ERROR lines outside test results, or demo data failed (see above)")
+        problems.append("Odoo logged ERRORs outside test results or demo data failed")
     for test in sorted(set(log.retries) - {f.split(": ", 1)[1] for f in log.failures}):
         say(f"warning: {test} passed only on a second try (ODOO_TEST_FAILURE_RETRIES)")
     pattern = r"(\d+) (passed|failed|skipped|error)"
