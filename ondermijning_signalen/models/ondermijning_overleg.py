@@ -144,10 +144,12 @@ class OndermijningOverleg(models.Model):
             casussen = self.env["ondermijning.casus"].search(
                 company + [("state", "!=", stappenplan.CASUS_CLOSED)]
             )
+            # proposed, added to what is on the agenda already (the regisseur
+            # takes items off by hand)
             overleg.write(
                 {
-                    "signaal_ids": [fields.Command.set((new | running).ids)],
-                    "casus_ids": [fields.Command.set(casussen.ids)],
+                    "signaal_ids": [fields.Command.link(s.id) for s in new | running],
+                    "casus_ids": [fields.Command.link(c.id) for c in casussen],
                 }
             )
 

@@ -756,6 +756,23 @@ class OndermijningSignaal(models.Model):
             signal.stage_id = stage
         return True
 
+    def action_open_signal(self):
+        """From the MMA intake form to the signal it made, in its full form."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_next_mma_report(self):
+        """MMA reports come in batches: straight on to the next one."""
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "ondermijning_signalen.ondermijning_signaal_action_mma"
+        )
+
     def action_record_weging(self):
         """Open the form for the weging that is due (or the one in context)."""
         self.ensure_one()

@@ -381,6 +381,34 @@ class OndermijningWeging(models.Model):
             )
         signal._schedule_weging_activity()
 
+    def action_confirm_recorded(self):
+        """The dialog's button (the form saved the weging first): say what
+        was recorded and what comes next, then close the dialog."""
+        self.ensure_one()
+        following = self.signaal_id.next_weging if self.signaal_id else False
+        message = self._event_text()
+        if following:
+            message += " " + self.env._(
+                "Next: %s.",
+                dict(self._fields["weging_type"]._description_selection(self.env))[
+                    following
+                ],
+            )
+        elif self.signaal_id:
+            message += " " + self.env._(
+                "The signal is now in %s.", self.signaal_id.stage_id.name
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Weging recorded"),
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
     def _event_text(self):
         """The history line of a weging: which, what outcome, by whom (never
         the motivation)."""

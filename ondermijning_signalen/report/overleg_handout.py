@@ -20,7 +20,9 @@ class OverlegHandout(models.AbstractModel):
             items, casussen = overleg._handout_items(partner)
             handouts.append((overleg, items, casussen))
             signals = overleg.sudo().signaal_ids.filtered(
-                lambda s, items=items: s.name in {i["reference"] for i in items}
+                lambda s, items=items: (
+                    s.name in {i["reference"] for i in items if i["cleared"]}
+                )
             )
             self.env["ondermijning.audit.log"]._log(
                 signals.with_env(self.env), "print", ["overleg handout"]

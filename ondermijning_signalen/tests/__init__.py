@@ -9,3 +9,4 @@ from . import test_access_matrix
 from . import test_mechanisms
 from . import test_doors
 from . import test_at_rest
+from . import test_overleg

@@ -3,6 +3,8 @@ valid login would: XML-RPC, JSON-RPC (/web/dataset/call_kw), the /mail
 routes, /web/content; context keys and domains on hidden fields."""
 
 import json
+import subprocess
+import tempfile
 import xmlrpc.client
 from datetime import timedelta
 
@@ -758,9 +760,10 @@ class TestPartnerClearance(RpcCase):
             subject_ids=[Command.create({"kind": "persoon", "name": "Piet Gedeeld"})]
         )
         self.uncleared = self.new_signal(
-            subject_ids=[Command.create({"kind": "persoon", "name": "Kees Geheim"})]
+            description="Wietplantage op zolder aan de Kerkstraat 9",
+            subject_ids=[Command.create({"kind": "persoon", "name": "Kees Geheim"})],
         )
-        self.env["ondermijning.overleg"].create(
+        self.overleg = self.env["ondermijning.overleg"].create(
             {
                 "company_id": self.gemeente.id,
                 "user_ids": [Command.set(self.users["overleg"].ids)],
@@ -865,3 +868,77 @@ class TestPartnerClearance(RpcCase):
             [],
             ["signaal_id"],
         )
+
+    def handout_text(self, role, partner=None):
+        """The handout as PDF, as that role prints it, in plain text."""
+        report = self.env.ref("ondermijning_signalen.action_report_overleg_handout")
+        data = {"partner_id": partner.id} if partner else None
+        pdf, kind = (
+            report.with_user(self.users[role])
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report.report_name, self.overleg.ids, data=data)
+        )
+        self.assertEqual(kind, "pdf")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            return subprocess.run(
+                ["pdftotext", "-layout", file.name, "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+
+    def test_the_handout_holds_only_what_was_cleared(self):
+        self.clearance.sudo().scope = "subjecten"
+        text = self.handout_text("overleg")
+        self.assertIn("Hennepkwekerij", text)
+        self.assertIn("Piet Gedeeld", text)
+        self.assertIn(self.uncleared.name, text, "that the item exists")
+        self.assertNotIn("Kerkstraat", text)
+        self.assertNotIn("Kees Geheim", text)
+        printed = self.env["ondermijning.audit.log"].search(
+            [("action", "=", "print"), ("user_id", "=", self.users["overleg"].id)]
+        )
+        self.assertEqual(printed.record_count, 1, "only the cleared signal was shown")
+        # hidden, the uncleared item is not even named
+        self.gemeente.ondermijning_uncleared_agenda = "hide"
+        self.assertNotIn(self.uncleared.name, self.handout_text("overleg"))
+
+    def test_the_staff_print_it_per_partner(self):
+        om = self.env["res.partner"].create(
+            {"name": "OM Oost-Nederland", "is_company": True}
+        )
+        text = self.handout_text("medewerker", om)
+        self.assertIn("OM Oost-Nederland", text)
+        self.assertNotIn("Hennepkwekerij", text, "cleared for the politie, not the OM")
+        self.assertNotIn("Kerkstraat", text)
+
+    def test_a_partner_prints_no_other_organisations_handout(self):
+        om = self.env["res.partner"].create(
+            {"name": "OM Oost-Nederland", "is_company": True}
+        )
+        self.authenticate("test_overleg", "test_overleg")
+        report = "/report/html/ondermijning_signalen.report_overleg_handout"
+        url = f"{report}/{self.overleg.id}"
+        with mute_logger("odoo.http"):
+            foreign = self.url_open(
+                url + "?options=" + json.dumps({"partner_id": om.id})
+            )
+        self.assertNotEqual(foreign.status_code, 200)
+        self.assertNotIn("Hennepkwekerij", foreign.text)
+        own = self.url_open(url)
+        self.assertEqual(own.status_code, 200)
+        self.assertIn("Hennepkwekerij", own.text)
+        self.assertNotIn("Kerkstraat", own.text)
+        # nor the handout of an overleg he is not in
+        other = self.env["ondermijning.overleg"].create(
+            {
+                "company_id": self.gemeente.id,
+                "signaal_ids": [Command.set(self.cleared.ids)],
+            }
+        )
+        with mute_logger("odoo.http"):
+            outside = self.url_open(f"{report}/{other.id}")
+        self.assertNotEqual(outside.status_code, 200)
+        self.assertNotIn("Hennepkwekerij", outside.text)

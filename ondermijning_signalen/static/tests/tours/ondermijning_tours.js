@@ -37,8 +37,12 @@ function recordWeging(outcome, motivation, extraSteps = []) {
             run: `edit ${motivation}`,
         },
         {
-            trigger: ".modal .modal-footer .o_form_button_save",
+            trigger: ".modal .modal-footer button[name=action_confirm_recorded]",
             run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('recorded by')",
+            content: "A confirmation says what was recorded",
         },
         {
             trigger: "body:not(:has(.modal))",
@@ -105,6 +109,15 @@ tours.add("ondermijning_mma_intake_tour", {
         {
             trigger: ".o_form_view .o_breadcrumb:contains('-')",
             content: "Saved: the signal has its reference",
+        },
+        {
+            trigger: ".o_form_view button[name=action_open_signal]",
+            content: "After saving, the way to the signal it made",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_status:contains('Stap 1')",
+            content: "The signal's own form, with the stappenplan",
         },
         {
             trigger: ".o_main_navbar .o_menu_sections button:contains('Signals')",

@@ -1,0 +1,285 @@
+"""Issue 14: the overleg as a rhythm (series, standing members, proposed
+agenda), the MMA register's follow-up and BT-tafel, campaigns, the Bibob
+procedure, and the confirmation of a recorded weging."""
+
+import datetime
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import freeze_time, tagged
+
+from odoo.addons.ondermijning_signalen import stappenplan
+
+from .common import OndermijningCase
+
+NOW = datetime.datetime(2026, 3, 10, 9, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestOverlegReeks(OndermijningCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reeks = (
+            cls.env["ondermijning.overleg.reeks"]
+            .with_user(cls.users["medewerker"])
+            .create(
+                {
+                    "name": "Maandelijks ondermijningsoverleg",
+                    "company_id": cls.gemeente.id,
+                    "user_ids": [Command.set(cls.users["overleg"].ids)],
+                    "partner_ids": [Command.set(cls.politie.ids)],
+                    "next_date": "2026-03-12 13:00:00",
+                }
+            )
+        )
+
+    def signal_received(self, when, user=None, **vals):
+        with freeze_time(when):
+            if not user:
+                return self.new_signal(**vals)
+            return (
+                self.env["ondermijning.signaal"]
+                .with_user(user)
+                .create(dict(categorie_id=self.categorie.id, **vals))
+            )
+
+    @freeze_time(NOW)
+    def test_planning_takes_the_standing_members_and_moves_on_by_the_rhythm(self):
+        action = self.reeks.with_user(self.users["medewerker"]).action_plan_next()
+        overleg = self.env["ondermijning.overleg"].browse(action["res_id"])
+        self.assertEqual(overleg.user_ids, self.users["overleg"])
+        self.assertEqual(overleg.partner_ids, self.politie)
+        self.assertEqual(overleg.date, fields.Datetime.to_datetime("2026-03-12 13:00"))
+        self.assertEqual(
+            self.reeks.next_date, fields.Datetime.to_datetime("2026-04-12 13:00")
+        )
+        # the partner member sees the planned overleg
+        self.assertEqual(
+            self.as_user("overleg", self.env["ondermijning.overleg"]).search(
+                [("id", "=", overleg.id)]
+            ),
+            overleg,
+        )
+
+    def test_the_proposed_agenda_is_new_signals_and_those_that_need_regie(self):
+        with freeze_time("2026-01-10 09:00"):
+            last = self.env["ondermijning.overleg"].create(
+                {
+                    "reeks_id": self.reeks.id,
+                    "company_id": self.gemeente.id,
+                    "date": "2026-01-10 09:00:00",
+                }
+            )
+        old_intake = self.signal_received(
+            "2026-01-05 10:00", date_deadline="2026-04-01"
+        )
+        old_running = self.signal_received("2026-01-06 10:00")
+        self.through_stap1(old_running)
+        old_ended = self.signal_received("2026-01-07 10:00")
+        self.weeg(old_ended, "w1", "geen_ondermijning")
+        new = self.signal_received("2026-02-20 10:00")
+        elsewhere = self.signal_received(
+            "2026-02-21 10:00", self.medewerker2, company_id=self.gemeente2.id
+        )
+        with freeze_time(NOW):
+            action = self.reeks.with_user(self.users["medewerker"]).action_plan_next()
+        overleg = self.env["ondermijning.overleg"].browse(action["res_id"])
+        self.assertTrue(overleg.reeks_id._last_overleg(overleg.date) == last)
+        self.assertIn(new, overleg.signaal_ids, "new since the last overleg")
+        self.assertIn(old_running, overleg.signaal_ids, "past stap 1: needs regie")
+        self.assertNotIn(old_intake, overleg.signaal_ids, "in intake, not overdue")
+        old_intake.date_deadline = "2026-03-01"
+        overleg.action_propose_agenda()
+        self.assertIn(old_intake, overleg.signaal_ids, "overdue: needs regie")
+        self.assertNotIn(old_ended, overleg.signaal_ids, "ended")
+        self.assertNotIn(elsewhere, overleg.signaal_ids, "another gemeente")
+        # proposing again keeps what the regisseur added by hand
+        extra = self.signal_received("2026-01-02 10:00")
+        overleg.signaal_ids |= extra
+        overleg.with_user(self.users["medewerker"]).action_propose_agenda()
+        self.assertIn(extra, overleg.signaal_ids)
+
+    def test_the_cron_plans_what_falls_within_two_weeks(self):
+        with freeze_time("2026-02-20 09:00"):
+            self.assertFalse(self.env["ondermijning.overleg.reeks"]._cron_plan())
+        with freeze_time("2026-03-01 09:00"):
+            planned = self.env["ondermijning.overleg.reeks"]._cron_plan()
+        self.assertEqual(planned.reeks_id, self.reeks)
+        self.assertEqual(len(self.reeks.overleg_ids), 1)
+
+    def test_a_partner_cannot_run_a_series(self):
+        Reeks = self.as_user("overleg", self.env["ondermijning.overleg.reeks"])
+        with self.assertRaises(AccessError):
+            Reeks.browse(self.reeks.id).action_plan_next()
+        with self.assertRaises(AccessError):
+            Reeks.create({"name": "Eigen reeks", "next_date": "2026-03-12 13:00:00"})
+
+    def test_a_rhythm_is_at_least_one_period(self):
+        with self.assertRefused(UserError, "at least one"):
+            self.reeks.interval_number = 0
+
+
+@tagged("post_install", "-at_install")
+class TestMmaRegister(OndermijningCase):
+    def mma_signal(self, **vals):
+        return self.new_signal(
+            herkomst_id=self.env.ref("ondermijning_signalen.herkomst_mma").id,
+            channel="mma_platform",
+            mma_number=vals.pop("mma_number", "MMA-2026-0001"),
+            **vals,
+        )
+
+    def test_an_ended_mma_signal_always_has_its_follow_up(self):
+        signal = self.mma_signal()
+        self.weeg(signal, "w1", "geen_ondermijning")
+        self.assertEqual(signal.mma_follow_up, "geen_actie")
+        referred = self.mma_signal(mma_number="MMA-2026-0002")
+        self.through_stap1(referred)
+        self.weeg(referred, "w3", "voldoende_zwaar")
+        self.weeg(referred, "beslis", "riec", role="team")
+        self.assertEqual(referred.mma_follow_up, "riec")
+
+    def test_what_the_handler_recorded_stands(self):
+        signal = self.mma_signal(mma_follow_up="politie")
+        self.weeg(signal, "w1", "geen_ondermijning")
+        self.assertEqual(signal.mma_follow_up, "politie")
+
+    def test_a_bt_tafel_on_the_agenda_ties_multi_signals_to_it(self):
+        signal = self.mma_signal(mma_discipline="multi")
+        self.assertTrue(signal.mma_bt_tafel_missing)
+        Signal = self.env["ondermijning.signaal"]
+        self.assertIn(signal, Signal.search([("mma_bt_tafel_missing", "=", True)]))
+        self.env["ondermijning.overleg"].create(
+            {
+                "company_id": self.gemeente.id,
+                "overleg_type": "bt_tafel",
+                "date": "2026-03-05 10:00:00",
+                "signaal_ids": [Command.set(signal.ids)],
+            }
+        )
+        self.assertEqual(signal.bt_tafel_date, datetime.date(2026, 3, 5))
+        self.assertFalse(signal.mma_bt_tafel_missing)
+        self.assertNotIn(signal, Signal.search([("mma_bt_tafel_missing", "=", True)]))
+        # a later tafel does not move the date it was first brought in
+        self.env["ondermijning.overleg"].create(
+            {
+                "company_id": self.gemeente.id,
+                "overleg_type": "bt_tafel",
+                "date": "2026-04-02 10:00:00",
+                "signaal_ids": [Command.set(signal.ids)],
+            }
+        )
+        self.assertEqual(signal.bt_tafel_date, datetime.date(2026, 3, 5))
+
+    def test_a_mono_signal_needs_no_bt_tafel(self):
+        self.assertFalse(self.mma_signal(mma_discipline="mono").mma_bt_tafel_missing)
+
+    def test_after_the_mma_intake_the_way_to_the_signal(self):
+        signal = self.mma_signal()
+        action = signal.with_user(self.users["medewerker"]).action_open_signal()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), (signal._name, signal.id)
+        )
+        self.assertEqual(action["views"], [(False, "form")], "the signal's own form")
+        following = signal.with_user(self.users["medewerker"]).action_next_mma_report()
+        self.assertEqual(
+            following["id"],
+            self.env.ref("ondermijning_signalen.ondermijning_signaal_action_mma").id,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCampagnesAndPriorities(OndermijningCase):
+    def test_signals_are_tagged_with_a_campaign_of_their_gemeente(self):
+        Campagne = self.as_user("beheerder", self.env["ondermijning.campagne"])
+        campagne = Campagne.create(
+            {
+                "name": "MMA-campagne Berflo Es",
+                "company_id": self.gemeente.id,
+                "date_from": "2026-02-01",
+                "date_to": "2026-02-28",
+            }
+        )
+        signal = self.new_signal(campagne_ids=[Command.set(campagne.ids)])
+        self.new_signal()
+        self.assertEqual(campagne.signal_count, 1)
+        self.assertEqual(signal.campagne_ids, campagne)
+        with self.assertRefused(ValidationError, "ends after it starts"):
+            campagne.date_to = "2026-01-01"
+        # another gemeente neither sees it nor tags with it
+        other = self.env["ondermijning.campagne"].with_user(self.medewerker2)
+        self.assertFalse(other.search([("id", "=", campagne.id)]))
+        with self.assertRaises(UserError):
+            self.env["ondermijning.signaal"].with_user(self.medewerker2).create(
+                {
+                    "categorie_id": self.categorie.id,
+                    "company_id": self.gemeente2.id,
+                    "campagne_ids": [Command.set(campagne.ids)],
+                }
+            )
+
+    def test_priority_follows_the_gemeentes_categories(self):
+        categorie = self.categorie
+        self.assertFalse(categorie.is_priority)
+        signal = self.new_signal()
+        Signal = self.as_user("medewerker", self.env["ondermijning.signaal"])
+        self.assertFalse(Signal.search([("is_priority", "=", True)]))
+        categorie.is_priority = True
+        self.assertTrue(signal.is_priority)
+        self.assertEqual(Signal.search([("is_priority", "=", True)]), signal)
+
+
+@tagged("post_install", "-at_install")
+class TestBibob(OndermijningCase):
+    def intervention(self):
+        signal = self.new_signal()
+        casus = self.through_stap3(signal)
+        return self.env["ondermijning.interventie"].create(
+            {
+                "casus_id": casus.id,
+                "instrument_id": self.env.ref("ondermijning_signalen.instrument_2").id,
+            }
+        )
+
+    def test_the_procedure_follows_the_woerden_plan(self):
+        bibob = self.intervention()
+        self.assertEqual(bibob.procedure, "bibob")
+        bibob.write(
+            {
+                "bibob_request_date": "2026-01-05",
+                "bibob_lbb_request_date": "2026-01-20",
+                "bibob_lbb_advice_date": "2026-03-02",
+                "bibob_lbb_advice": "ernstige",
+                "bibob_decision_date": "2026-03-20",
+                "bibob_decision": "geweigerd",
+            }
+        )
+        with self.assertRefused(ValidationError, "follow each other"):
+            bibob.bibob_decision_date = "2026-01-01"
+        with self.assertRefused(ValidationError, "date the advice"):
+            bibob.write({"bibob_lbb_advice_date": False})
+        with self.assertRefused(ValidationError, "date of the decision"):
+            bibob.write({"bibob_decision_date": False})
+
+
+@tagged("post_install", "-at_install")
+class TestWegingConfirmation(OndermijningCase):
+    def test_recording_says_what_was_recorded_and_what_comes_next(self):
+        signal = self.new_signal()
+        weging = self.weeg(signal, "w1", "ondermijning")
+        answer = weging.with_user(self.users["medewerker"]).action_confirm_recorded()
+        self.assertEqual(answer["tag"], "display_notification")
+        message = answer["params"]["message"]
+        self.assertIn(self.outcome("w1", "ondermijning").name, message)
+        self.assertIn("Weging 2A", message, "what is due next")
+        self.assertNotIn(weging.motivation, message, "never the motivation")
+        self.assertEqual(
+            answer["params"]["next"]["type"], "ir.actions.act_window_close"
+        )
+        # and the signal's history has it
+        self.assertIn(
+            self.outcome("w1", "ondermijning").name,
+            signal.message_ids.mapped("body")[0],
+        )
+        self.assertEqual(signal.stage_code, stappenplan.INTAKE)
