@@ -48,5 +48,6 @@
         "demo/ondermijning_demo_signalen.xml",
         "demo/ondermijning_demo_casus.xml",
         "demo/ondermijning_demo_overleg.xml",
+        "demo/ondermijning_demo_campagne.xml",
     ],
 }

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .. import stappenplan
 from .common import OndermijningCase
@@ -38,7 +38,7 @@ class TestStappenplan(OndermijningCase):
 
     def test_new_signal_starts_in_stap1_with_weging1_due(self):
         signal = self.new_signal()
-        self.assertEqual(signal.stage_code, "stap1")
+        self.assertEqual(signal.stage_code, stappenplan.INTAKE)
         self.assertEqual(signal.next_weging, "w1")
         self.assertEqual(signal.date_deadline, fields.Date.today() + timedelta(days=5))
 
@@ -47,15 +47,15 @@ class TestStappenplan(OndermijningCase):
         with self.assertRefused(
             UserError, "Weging 1.*missing.*Weging 2A.*missing.*Weging 2B.*missing"
         ):
-            self.move(signal, "stap2")
+            self.move(signal, stappenplan.WEGING3)
         self.weeg(signal, "w1", "ondermijning")
         self.weeg(signal, "w2a", "gemeentelijke_taak")
         with self.assertRefused(UserError, "Weging 2B") as caught:
-            self.move(signal, "stap2")
+            self.move(signal, stappenplan.WEGING3)
         self.assertNotIn("Weging 1", str(caught.exception))
         self.weeg(signal, "w2b", "binnen_gemeente")
-        self.move(signal, "stap2")
-        self.assertEqual(signal.stage_code, "stap2")
+        self.move(signal, stappenplan.WEGING3)
+        self.assertEqual(signal.stage_code, stappenplan.WEGING3)
         self.assertTrue(signal.date_stap2)
 
     def test_gate_refuses_skipping_a_step(self):
@@ -64,10 +64,10 @@ class TestStappenplan(OndermijningCase):
         self.weeg(signal, "w2a", "gemeentelijke_taak")
         self.weeg(signal, "w2b", "binnen_gemeente")
         with self.assertRefused(UserError, "Weging 3.*missing.*Beslismoment.*missing"):
-            self.move(signal, "stap3")
+            self.move(signal, stappenplan.BRONNEN)
         with self.assertRefused(UserError, "end state"):
-            self.move(signal, "afgesloten")
-        self.assertEqual(signal.stage_code, "stap1")
+            self.move(signal, stappenplan.AFGESLOTEN)
+        self.assertEqual(signal.stage_code, stappenplan.INTAKE)
 
     def test_button_uses_the_same_gate(self):
         signal = self.new_signal()
@@ -77,7 +77,7 @@ class TestStappenplan(OndermijningCase):
         self.weeg(signal, "w2a", "gemeentelijke_taak")
         self.weeg(signal, "w2b", "binnen_gemeente")
         signal.with_user(self.users["medewerker"]).action_next_step()
-        self.assertEqual(signal.stage_code, "stap2")
+        self.assertEqual(signal.stage_code, stappenplan.WEGING3)
 
     def test_weging_needs_motivation_and_checklist(self):
         signal = self.new_signal()
@@ -102,10 +102,10 @@ class TestStappenplan(OndermijningCase):
         signal = self.new_signal()
         self.weeg(signal, "w1", "geen_ondermijning", indicator_ids=[])
         self.assertEqual(signal.end_state, "niet_in_behandeling")
-        self.assertEqual(signal.stage_code, "afgesloten")
+        self.assertEqual(signal.stage_code, stappenplan.AFGESLOTEN)
         self.assertTrue(signal.date_end)
         with self.assertRefused(UserError, "ended"):
-            self.move(signal, "stap2")
+            self.move(signal, stappenplan.WEGING3)
         with self.assertRaises(ValidationError):
             self.weeg(signal, "w2a", "gemeentelijke_taak")
 
@@ -149,8 +149,8 @@ class TestStappenplan(OndermijningCase):
             other_link=True,
             other_link_note="Exploitant van een bedrijf in de gemeente",
         )
-        self.move(signal, "stap2")
-        self.assertEqual(signal.stage_code, "stap2")
+        self.move(signal, stappenplan.WEGING3)
+        self.assertEqual(signal.stage_code, stappenplan.WEGING3)
 
     def test_weging3_follows_the_gemeentes_criteria(self):
         signal = self.new_signal()
@@ -237,8 +237,8 @@ class TestStappenplan(OndermijningCase):
             self.weeg(signal, "beslis", "vervolganalyse", role="team")
         self.weeg(signal, "w3", "voldoende_zwaar")
         self.weeg(signal, "beslis", "vervolganalyse", role="team")
-        self.move(signal, "stap3")
-        self.assertEqual(signal.stage_code, "stap3")
+        self.move(signal, stappenplan.BRONNEN)
+        self.assertEqual(signal.stage_code, stappenplan.BRONNEN)
 
     def test_only_the_team_takes_the_beslismoment(self):
         signal = self.new_signal()
@@ -272,7 +272,7 @@ class TestStappenplan(OndermijningCase):
         self.assertFalse(signal.end_state, "one source is still to be consulted")
         second.with_user(self.users["medewerker"]).action_record_no_hit()
         self.assertEqual(signal.end_state, "niet_in_behandeling")
-        self.assertEqual(signal.stage_code, "afgesloten")
+        self.assertEqual(signal.stage_code, stappenplan.AFGESLOTEN)
 
     def test_hit_needs_a_summary_and_weging4(self):
         signal = self.new_signal()
@@ -305,7 +305,7 @@ class TestStappenplan(OndermijningCase):
     def test_casus_through_interventions_and_monitoring_to_closed(self):
         signal = self.new_signal()
         casus = self.through_stap3(signal)
-        self.assertEqual(signal.stage_code, "stap4")
+        self.assertEqual(signal.stage_code, stappenplan.CASUS)
         as_medewerker = casus.with_user(self.users["medewerker"])
         with self.assertRefused(UserError, "weging 5"):
             as_medewerker.action_next_state()
@@ -364,15 +364,15 @@ class TestStappenplan(OndermijningCase):
             }
         )
         as_medewerker.action_next_state()
-        self.assertEqual(casus.state, "monitoring")
-        self.assertEqual(signal.stage_code, "monitoring")
+        self.assertEqual(casus.state, stappenplan.CASUS_MONITORING)
+        self.assertEqual(signal.stage_code, stappenplan.MONITORING)
         with self.assertRefused(UserError, "monitoring runs until"):
             as_medewerker.action_next_state()
         as_medewerker.monitoring_until = fields.Date.today()
         as_medewerker.action_next_state()
-        self.assertEqual(casus.state, "afgesloten")
+        self.assertEqual(casus.state, stappenplan.CASUS_CLOSED)
         self.assertEqual(signal.end_state, "casus_afgesloten")
-        self.assertEqual(signal.stage_code, "afgesloten")
+        self.assertEqual(signal.stage_code, stappenplan.AFGESLOTEN)
         self.assertTrue(casus.date_closed)
 
     def test_duplicate_mma_number_is_flagged(self):
@@ -563,6 +563,55 @@ class TestStap3Relevance(OndermijningCase):
             "Geen grondslag voor raadpleging van deze bronnen"
         )
         self.assertEqual(signal.end_state, "niet_in_behandeling")
+
+
+@tagged("post_install", "-at_install")
+class TestPrivacyCheck2BAndMovingBack(OndermijningCase):
+    def casus_with_plan(self):
+        casus = self.through_stap3(self.new_signal())
+        self.privacy_check(casus, "2a")
+        as_medewerker = casus.with_user(self.users["medewerker"])
+        as_medewerker.action_next_state()
+        as_medewerker.plan_van_aanpak = "Bibob-toets exploitant"
+        self.env["ondermijning.interventie"].create(
+            {
+                "casus_id": casus.id,
+                "instrument_id": self.env.ref("ondermijning_signalen.instrument_2").id,
+            }
+        )
+        return as_medewerker
+
+    def test_privacy_check_2b_comes_after_the_plan(self):
+        casus = self.casus_with_plan()
+        self.privacy_check(casus, "2b")
+        # the plan changes after the check: "tot slot" means check again
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=5)):
+            casus.plan_van_aanpak = "Bibob-toets exploitant en integrale controle"
+            with self.assertRefused(UserError, "changed after privacy check 2B"):
+                casus.action_next_state()
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=10)):
+            self.privacy_check(casus, "2b")
+            casus.action_next_state()
+        self.assertEqual(casus.state, "uitvoering")
+
+    def test_an_exchange_that_is_not_permitted_is_no_agreement(self):
+        casus = self.casus_with_plan()
+        with self.assertRefused(ValidationError, "only agreed when it is permitted"):
+            self.privacy_check(casus, "2b", pc2b_permitted=False)
+        self.privacy_check(casus, "2b", code="niet_akkoord", pc2b_permitted=False)
+        with self.assertRefused(UserError, "did not permit the data exchange"):
+            casus.action_next_state()
+
+    def test_a_signal_never_moves_back_and_keeps_its_dates(self):
+        signal = self.new_signal()
+        self.through_stap2(signal)
+        entered = (signal.date_stap2, signal.date_stap3)
+        for code in (stappenplan.INTAKE, stappenplan.WEGING3):
+            with self.assertRefused(UserError, "back"):
+                self.move(signal, code)
+        self.assertEqual(signal.stage_code, stappenplan.BRONNEN)
+        self.assertEqual((signal.date_stap2, signal.date_stap3), entered)
+        self.assertEqual(stappenplan.MOVING_BACK, "refused")
 
 
 @tagged("post_install", "-at_install")
