@@ -155,6 +155,16 @@ class TestDisclosureControl(RapportageCase):
         ):
             with self.assertRaises(AccessError):
                 call()
+        # nor the rows of the anonymous trace under the statistics: counted
+        # one by one they would give away what the threshold hides
+        Trace = self.env["ondermijning.signaal.spoor"].with_user(Stat.env.user)
+        for call in (
+            lambda: Trace.search([]),
+            lambda: Trace.search_read([], ["company_id"]),
+            lambda: Trace.read_group([], ["company_id"], ["company_id"]),
+        ):
+            with self.assertRaises(AccessError):
+                call()
 
     def test_small_cells_are_hidden_and_totals_give_nothing_away(self):
         threshold = 5
