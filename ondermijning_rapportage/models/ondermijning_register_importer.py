@@ -14,6 +14,10 @@ import pytz
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.ondermijning_signalen.models.ondermijning_signaal import (
+    trial_registration,
+)
+
 from ..report import ondermijning_register_reader as reader
 
 _logger = logging.getLogger(__name__)
@@ -388,8 +392,8 @@ class OndermijningRegisterImporter(models.AbstractModel):
         ``results``) and all of it is rolled back; returns None then, else
         the signals (rolled back, so unusable, on a dry run).
 
-        A dry run leaves the sequence of references advanced (PostgreSQL
-        sequences ignore rollbacks), like any failed registration does."""
+        A dry run takes no references (``trial_registration``): the
+        register's numbers are not used up by a preview."""
         # as Odoo's own import: no chatter message and no tracking per
         # imported record (the audit log records the creation)
         Signal = self.env["ondermijning.signaal"].with_context(**IMPORT_CONTEXT)
@@ -407,13 +411,15 @@ class OndermijningRegisterImporter(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.precommit.run()
         savepoint = self.env.cr.savepoint()
+        trial = trial_registration() if dry_run else contextlib.nullcontext()
         try:
             signals = Signal
-            for start in range(0, len(vals_list), batch_size):
-                signals |= Signal.create(vals_list[start : start + batch_size])
-                if progress:
-                    progress(len(signals))
-            self.env.flush_all()
+            with trial:
+                for start in range(0, len(vals_list), batch_size):
+                    signals |= Signal.create(vals_list[start : start + batch_size])
+                    if progress:
+                        progress(len(signals))
+                self.env.flush_all()
         except Exception as exc:  # noqa: BLE001 - any failure: find the rows, keep nothing
             savepoint.close(rollback=True)
             _logger.info(
@@ -432,7 +438,7 @@ class OndermijningRegisterImporter(models.AbstractModel):
 
         Signal = self.env["ondermijning.signaal"].with_context(**IMPORT_CONTEXT)
         # closing() rolls the outer savepoint back whatever happened inside
-        with contextlib.closing(self.env.cr.savepoint()):
+        with contextlib.closing(self.env.cr.savepoint()), trial_registration():
             for result in results:
                 try:
                     with self.env.cr.savepoint():

@@ -379,6 +379,28 @@ class TestRegisterImportLimits(ImportCase):
         self.assertEqual(wizard.invalid_count, 1)
         self.assertIn("1 van de 3 rijen", wizard.message)
 
+    def test_a_preview_uses_up_no_reference_numbers(self):
+        def register_one(day):
+            return (
+                self.env["ondermijning.signaal"]
+                .with_user(self.users["medewerker"])
+                .create(
+                    {
+                        "company_id": self.gemeente.id,
+                        "categorie_id": self.categorie.id,
+                        "date_received": day,
+                    }
+                )
+            )
+
+        first = register_one("2024-06-01 10:00:00")
+        rows = [dict(self.GOOD, **{"MMA-nummer": f"MMA-{i}"}) for i in range(1, 4)]
+        self.wizard(make_register(rows)).action_preview()
+        with self.refusing("MMA-2"):  # the row-by-row search for the culprit
+            self.wizard(make_register(rows)).action_preview()
+        following = register_one("2024-06-02 10:00:00")
+        self.assertEqual(int(following.name[-5:]), int(first.name[-5:]) + 1)
+
     def test_a_valid_preview_writes_nothing_and_the_file_is_not_kept(self):
         wizard = self.wizard(make_register([self.GOOD]))
         self.env.flush_all()

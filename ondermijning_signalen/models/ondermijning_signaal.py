@@ -1,3 +1,6 @@
+import contextlib
+import contextvars
+import uuid
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
@@ -9,6 +12,23 @@ from ..stappenplan import END_STATES
 from ..tools.crypto import EncryptedChar, EncryptedText
 from .ondermijning_case_mixin import OFFICIAL_GROUPS, STAFF_GROUP
 from .ondermijning_guard_mixin import recording_process
+
+# A trial (the preview of an import, rolled back) takes no references: the
+# register's sequence is PostgreSQL's, which a rollback does not give back.
+# A context variable, not a context key: nobody sets it from outside.
+_TRIAL = contextvars.ContextVar("ondermijning_trial", default=False)
+
+
+@contextlib.contextmanager
+def trial_registration():
+    """Signals created inside are rolled back by the caller: they get a
+    placeholder reference instead of the gemeente's next number."""
+    token = _TRIAL.set(True)
+    try:
+        yield
+    finally:
+        _TRIAL.reset(token)
+
 
 # Fields about the case itself: readable by those who handle or discuss
 # signals, never by a melder or by a beheerder on the strength of that role.
@@ -335,7 +355,9 @@ class OndermijningSignaal(models.Model):
         """Reference per gemeente and year of receipt, made once when the
         signal is registered, by the gemeente's sequence only."""
         for signal in self:
-            if not signal.name:
+            if not signal.name and _TRIAL.get():
+                signal.name = f"trial-{uuid.uuid4().hex[:12]}"
+            elif not signal.name:
                 signal.name = self._next_reference(
                     signal.company_id or self.env.company, signal.date_received
                 )
