@@ -63,7 +63,9 @@ class OndermijningAuditMixin(models.AbstractModel):
         return super().unlink()
 
     def export_data(self, fields_to_export):
-        # early 18.0 builds export a field without checking its groups
+        # early 18.0 builds export a field without checking its groups, and
+        # records without checking the record rules
+        self.check_access("read")
         self.check_field_access_rights(
             "read",
             list(
