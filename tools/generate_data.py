@@ -57,7 +57,7 @@ import time
 from collections import defaultdict
 
 CHUNK = 10000
-DEBUG = __import__('os').environ.get('GEN_DEBUG')
+DEBUG = __import__("os").environ.get("GEN_DEBUG")
 DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(days=7)
 
@@ -255,6 +255,8 @@ END_WEIGHTS = {
 }
 # Decorations: share of the signals that get one
 DECORATIONS = {"subject": 0.5, "note": 0.1, "document": 0.03, "agenda": 0.05}
+# Per-gemeente records a copy maps to one of their kind in turn, for variety
+ROTATED = {"ondermijning_wijk"}
 # Tables whose rows are never copied: outgoing mail and the bus are not data
 NOT_COPIED = {"mail_mail", "bus_bus"}
 # Stored computed fields a copy keeps from its template (remapped) instead
@@ -281,6 +283,28 @@ def slug(name):
 def weighted(rng, table):
     keys, weights = zip(*table.items(), strict=True)
     return rng.choices(keys, weights)[0]
+
+
+def copy_text(value):
+    """A value as a field of COPY's text format (lists as arrays)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.timedelta):
+        return f"{value.total_seconds()} seconds"
+    if isinstance(value, (list, tuple)):
+        value = "{%s}" % ",".join(
+            "NULL"
+            if v is None
+            else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for v in value
+        )
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
 
 
 def quote(name):
@@ -375,6 +399,8 @@ class Generator:
         expired=0.0,
         variants=3,
         subjects=2000,
+        names=None,
+        cover=False,
         log=print,
     ):
         self.env = env(
@@ -397,6 +423,9 @@ class Generator:
         self.expired = expired
         self.variants = variants
         self.subject_pool = subjects
+        self.names = names
+        self.cover = cover  # copy each template and decoration at least once
+        self.origin = {}  # with cover: {copy's signal id: its template's}
         self.log = log
         self.units = []
 
@@ -409,7 +438,7 @@ class Generator:
                 self.env.context, tracking_disable=True, ondermijning_no_audit=True
             )
         )
-        names = [name for name, _w in GEMEENTEN][: self.k]
+        names = self.names or [name for name, _w in GEMEENTEN][: self.k]
         names += [f"Gemeente {i}" for i in range(len(names) + 1, self.k + 1)]
         weights = dict(GEMEENTEN)
         Company = env["res.company"]
@@ -420,7 +449,8 @@ class Generator:
                 {"name": full}
             )
             self.companies.append((company, weights.get(name, 20)))
-        company_ids = [c.id for c, _w in self.companies]
+        company_ids = self.company_ids = [c.id for c, _w in self.companies]
+        self.company_weights = [w for _c, w in self.companies]
         self.template_company = self.companies[0][0]
         politie = self._partner("Politie Oost-Nederland")
         om = self._partner("Openbaar Ministerie Oost-Nederland")
@@ -590,6 +620,8 @@ class Generator:
         """The templates and decorations (units) that the copies multiply."""
         self.catalog = Catalog(self.env)
         self.units = []
+        self.cr.execute("SELECT COALESCE(max(id), 0) FROM ondermijning_signaal")
+        self.run_mark = self.cr.fetchone()[0]
         rng = random.Random(f"{self.seed}:templates")
         with self._clock() as move:
             for end_state, roads in [*OPEN_ROADS.items(), *END_WEIGHTS.items()]:
@@ -768,7 +800,8 @@ class Generator:
                 )
             if herkomst == "mma":
                 opened = received.date() - (DAY if rng.random() < 0.1 else 0 * DAY)
-                mma = f"MMA{received.year}-T{len(self.units) + 1:05d}"
+                # unique among the templates of every run
+                mma = f"MMA{received.year}-T{self.run_mark + len(self.units):07d}"
                 unit.tokens.append((mma, "mma", received))
                 vals.update(
                     mma_number=mma,
@@ -1284,7 +1317,7 @@ class Generator:
                 if drop_indexes or total - first >= 5000
                 else []
             )
-            done = 0
+            done, self.first = 0, first
             for chunk in range(first // CHUNK, (total - 1) // CHUNK + 1):
                 lo, hi = max(first, chunk * CHUNK), min(total, (chunk + 1) * CHUNK)
                 for table, rows in self._chunk(chunk, lo, hi).items():
@@ -1295,9 +1328,12 @@ class Generator:
             self._advance_sequences()
             if dropped:
                 t0 = time.perf_counter()
-                self.cr.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                for _name, definition in dropped:
+                self.cr.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                for name, definition in dropped:
+                    t1 = time.perf_counter()
                     self.cr.execute(definition)
+                    if DEBUG and time.perf_counter() - t1 > 0.3:
+                        self.log(f"    {name}: {time.perf_counter() - t1:.1f} s")
                 self.log(
                     f"  {len(dropped)} indexes and foreign keys restored in "
                     f"{time.perf_counter() - t0:.1f} s"
@@ -1322,19 +1358,15 @@ class Generator:
         cr, catalog = self.cr, Catalog(self.env)
         self.catalog = catalog
         cr.execute("""
-            DROP TABLE IF EXISTS gen_unit_row, gen_unit_rel, gen_map, gen_month,
-                gen_copy, gen_cu;
+            DROP TABLE IF EXISTS gen_unit_row, gen_unit_rel, gen_month, gen_cu;
             CREATE TEMP TABLE gen_unit_row (unit int, tbl text, model text, tblno int,
                                             id int, rank int, host bool);
             CREATE TEMP TABLE gen_unit_rel (unit int, tbl text, vals text[]);
-            CREATE TEMP TABLE gen_map (tbl text, company int, rot int, old_id int,
-                                       new_id int, PRIMARY KEY (tbl, old_id, company, rot));
             CREATE TEMP TABLE gen_month (company int, month date, overleg int,
                                          PRIMARY KEY (company, month));
-            CREATE TEMP TABLE gen_copy (copy_no int PRIMARY KEY, company int, rot int,
-                                        categorie int);
-            CREATE TEMP TABLE gen_cu (copy_no int, unit int, shift interval, days int,
-                                      tokens text[], bases int[], anchors int[]);
+            CREATE TEMP TABLE gen_cu (copy_no int, unit int, company int, categorie int,
+                                      shift interval, days int, tokens text[],
+                                      bases int[], anchors int[], maps int[]);
         """)
         self.tables = sorted({t for u in self.units for t in [*u.rows, *u.rel]})
         self._order()
@@ -1343,11 +1375,22 @@ class Generator:
         for unit in self.units:
             for table, ids in unit.rows.items():
                 model = catalog.model_of.get(table)
-                rows += [(unit.index, table, model, number[table], i, k, False)
-                         for k, i in enumerate(ids)]
+                rows += [
+                    (unit.index, table, model, number[table], i, k, False)
+                    for k, i in enumerate(ids)
+                ]
             for table, record_id in unit.host.items():
-                rows.append((unit.index, table, catalog.model_of[table], number[table],
-                             record_id, None, True))
+                rows.append(
+                    (
+                        unit.index,
+                        table,
+                        catalog.model_of[table],
+                        number[table],
+                        record_id,
+                        None,
+                        True,
+                    )
+                )
             rels += [
                 (unit.index, t, [None if v is None else str(v) for v in row])
                 for t, table_rows in unit.rel.items()
@@ -1371,8 +1414,7 @@ class Generator:
                 self.by_road[unit.name].append(unit)
             else:
                 self.by_kind[unit.kind].append(unit)
-        self.company_ids = [c.id for c, _w in self.companies]
-        self.company_weights = [w for _c, w in self.companies]
+        self.templates = [u for u in self.units if u.kind == "template"]
         categories = self.env["ondermijning.categorie"].search(
             [("company_id", "=", False)]
         )
@@ -1386,40 +1428,13 @@ class Generator:
             else 1
             for c in categories
         ]
-        self.counter, self.sequences = {}, {}
+        self.counter, self.sequences, self.copied = {}, {}, {}
 
     def _load(self, table, rows):
         """COPY rows (of numbers, texts, timedeltas and lists of them) into
         a temporary table."""
-
-        def text(value):
-            if isinstance(value, dt.timedelta):
-                return f"{value.total_seconds()} seconds"
-            if isinstance(value, (list, tuple)):
-                quoted = (
-                    "NULL"
-                    if v is None
-                    else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-                    for v in value
-                )
-                return "{" + ",".join(quoted) + "}"
-            return str(value)
-
-        def field(value):
-            if value is None:
-                return "\\N"
-            return (
-                text(value)
-                .replace("\\", "\\\\")
-                .replace("\t", "\\t")
-                .replace("\n", "\\n")
-                .replace("\r", "\\r")
-            )
-
-        buffer = io.StringIO()
-        buffer.writelines("\t".join(map(field, row)) + "\n" for row in rows)
-        buffer.seek(0)
-        self.cr.copy_expert(f"COPY {table} FROM STDIN", buffer)  # noqa: S608
+        lines = ("\t".join(map(copy_text, row)) + "\n" for row in rows)
+        self.cr.copy_expert(f"COPY {table} FROM STDIN", io.StringIO("".join(lines)))  # noqa: S608
 
     def _maps(self):
         """How each key into a record of the template gemeente becomes a key
@@ -1448,8 +1463,9 @@ class Generator:
                         for row in u.rel.get(table, ())
                         if row[index]
                     }
-        pairs = []
-        users = {}  # (rot, company, old user) -> new user
+        # {table: {(company, rot): {old id: new id}}}, rot modulo the period
+        pairs = defaultdict(dict)
+        users = {}  # (rot, company, old user): new user
         for rot in range(6):
             for role, _count in ROLES:
                 old = self.users[template, role]
@@ -1468,22 +1484,11 @@ class Generator:
                 self.strategy[ref] = ("month", 1)
             elif ref in ("res_users", "res_partner"):
                 self.strategy[ref] = ("map", 6)
-                pairs += [
-                    (
-                        ref,
-                        cid,
-                        rot,
-                        *(
-                            (old, new.id)
-                            if ref == "res_users"
-                            else (
-                                self.env["res.users"].browse(old).partner_id.id,
-                                new.partner_id.id,
-                            )
-                        ),
-                    )
-                    for (rot, cid, old), new in users.items()
-                ]
+                for (rot, cid, old), new in users.items():
+                    if ref == "res_partner":
+                        old = self.env["res.users"].browse(old).partner_id.id
+                        new = new.partner_id
+                    pairs[ref].setdefault((cid, rot), {})[old] = new.id
             elif "company_id" in columns:
                 cr.execute(
                     f"SELECT company_id, array_agg(id ORDER BY id) FROM {quote(ref)} "  # noqa: S608
@@ -1494,7 +1499,7 @@ class Generator:
                 old = ranks.get(template, [])
                 if not set(ids) & set(old):
                     continue
-                period = len(old) if ref in ("ondermijning_wijk",) else 1
+                period = len(old) if ref in ROTATED else 1
                 for cid in companies:
                     new = ranks.get(cid, [])
                     if len(new) != len(old):
@@ -1503,11 +1508,10 @@ class Generator:
                             f"template gemeente has {len(old)}; the generator maps "
                             "them by rank and cannot map these"
                         )
-                    pairs += [
-                        (ref, cid, rot, o, new[(k + rot) % len(new)])
-                        for rot in range(period)
-                        for k, o in enumerate(old)
-                    ]
+                    for rot in range(period):
+                        pairs[ref][cid, rot] = {
+                            o: new[(k + rot) % len(new)] for k, o in enumerate(old)
+                        }
                 self.strategy[ref] = ("map", period)
             elif "user_id" in columns:
                 cr.execute(
@@ -1515,27 +1519,42 @@ class Generator:
                     "WHERE user_id IS NOT NULL GROUP BY user_id"
                 )
                 owned = dict(cr.fetchall())
-                if not any(
-                    i in owned.get(u.id, ())
-                    for u in self._template_users()
-                    for i in ids
-                ):
+                if not set(ids) & {
+                    i for u in self._template_users() for i in owned.get(u.id, ())
+                }:
                     continue
                 for (rot, cid, old), new in users.items():
-                    pairs += [
-                        (ref, cid, rot, o, n)
-                        for o, n in zip(
-                            owned.get(old, []), owned.get(new.id, []), strict=False
-                        )
-                    ]
+                    pairs[ref].setdefault((cid, rot), {}).update(
+                        zip(owned.get(old, []), owned.get(new.id, []), strict=False)
+                    )
                 self.strategy[ref] = ("map", 6)
-        self._load("gen_map", sorted(set(pairs)))
+        # each copy carries the new ids of its gemeente (and rotation) in one
+        # array: for table R, the slice at offset[R] follows old[R]
+        self.map_old, self.map_offset, self.map_pairs = {}, {}, pairs
+        for ref, (kind, _period) in sorted(self.strategy.items()):
+            if kind == "map":
+                self.map_offset[ref] = sum(map(len, self.map_old.values()))
+                self.map_old[ref] = sorted({o for m in pairs[ref].values() for o in m})
+        self.map_arrays = {}
         cr.execute("""
             INSERT INTO gen_month
             SELECT company_id, date_trunc('month', date)::date, min(id)
               FROM ondermijning_overleg WHERE name LIKE 'Ondermijningsoverleg %%'
           GROUP BY 1, 2;
-            ANALYZE gen_map, gen_month""")
+            ANALYZE gen_month""")
+
+    def _map_array(self, company, rot):
+        """The new ids of every mapped record for a copy in ``company`` with
+        rotation ``rot``, as the expressions of _expressions read them."""
+        key = (company, rot)
+        if key not in self.map_arrays:
+            values = []
+            for ref, old in self.map_old.items():
+                period = self.strategy[ref][1]
+                mapping = self.map_pairs[ref].get((company, rot % period), {})
+                values += [mapping.get(o, o) for o in old]
+            self.map_arrays[key] = copy_text(values)
+        return self.map_arrays[key]
 
     def _template_users(self):
         return [
@@ -1615,7 +1634,7 @@ class Generator:
             self.sql[table] = (
                 f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
                 f"SELECT {', '.join(exprs[c] for c in columns)} "
-                "FROM gen_cu cu JOIN gen_copy c ON c.copy_no = cu.copy_no "
+                "FROM gen_cu cu "
                 f"{base} {' '.join(joins)}"
                 + ("" if catalog.has_id(table) else " ON CONFLICT DO NOTHING")
             )
@@ -1654,23 +1673,23 @@ class Generator:
             elif ref in self.strategy:
                 kind, period = self.strategy[ref]
                 if kind == "company":
-                    expr = f"CASE WHEN {value} = {template} THEN c.company ELSE {value} END"
+                    expr = f"CASE WHEN {value} = {template} THEN cu.company ELSE {value} END"
                 elif kind == "vary":
-                    expr = f"COALESCE(c.categorie, {value})"
+                    expr = f"COALESCE(cu.categorie, {value})"
                 elif kind == "month":
                     joins.append(
                         f"LEFT JOIN ondermijning_overleg {alias}o ON {alias}o.id = {value} "
-                        f"LEFT JOIN gen_month {alias} ON {alias}.company = c.company AND "
+                        f"LEFT JOIN gen_month {alias} ON {alias}.company = cu.company AND "
                         f"{alias}.month = date_trunc('month', {alias}o.date + cu.shift)::date"
                     )
                     expr = f"COALESCE({alias}.overleg, {value})"
                 else:
-                    joins.append(
-                        f"LEFT JOIN gen_map {alias} ON {alias}.tbl = '{ref}' "
-                        f"AND {alias}.old_id = {value} AND {alias}.company = c.company "
-                        f"AND {alias}.rot = c.rot % {period}"
+                    offset = self.map_offset[ref]
+                    cases = " ".join(
+                        f"WHEN {o} THEN cu.maps[{offset + k + 1}]"
+                        for k, o in enumerate(self.map_old[ref])
                     )
-                    expr = f"COALESCE({alias}.new_id, {value})"
+                    expr = f"CASE {value} {cases} ELSE {value} END"
             elif column in catalog.poly[table]:
                 model_column = source[catalog.poly[table][column]]
                 joins.append(
@@ -1707,7 +1726,7 @@ class Generator:
         # the rows of each unit of each copy get consecutive new ids per
         # table: the unit's base in the table plus the row's rank in it
         used = defaultdict(int)
-        copies, links = [], []
+        links = []
         for copy_no, d in enumerate(draws):
             core = d["unit"]
             shift = dt.timedelta(weeks=d["weeks"])
@@ -1720,13 +1739,15 @@ class Generator:
                     else f"MMA{when.year}-{d['index'] + 1:07d}"
                 )
             signal_ref = next(new[t] for t, k, _m in core.tokens if k == "reference")
-            copies.append((copy_no, d["company"], d["rot"], d["categorie"]))
             anchors = {}
             for unit, moved, tokens in [
                 (core, shift, new),
                 *(
-                    (u, d["received"] - u.received, dict.fromkeys(
-                        (t for t, _k, _m in u.tokens), signal_ref))
+                    (
+                        u,
+                        d["received"] - u.received,
+                        dict.fromkeys((t for t, _k, _m in u.tokens), signal_ref),
+                    )
                     for u in d["decorations"]
                 ),
             ]:
@@ -1736,7 +1757,7 @@ class Generator:
                     used[table] += len(ids)
                 if unit is core:
                     anchors = {t: bases[t] + r for t, r in unit.anchor_rank.items()}
-                links.append([copy_no, unit, moved, tokens, bases, anchors])
+                links.append([d, copy_no, unit, moved, tokens, bases, anchors])
         tick("draws")
         # reserve the ids of the chunk in each table's sequence
         first = {}
@@ -1747,18 +1768,31 @@ class Generator:
             )
             first[table] = cr.fetchone()[0] - count + 1
         width = len(self.order)
-        rows = []
-        for copy_no, unit, moved, tokens, bases, anchors in links:
-            numbers, heads = [None] * width, [None] * width
+        lines = []
+        for d, copy_no, unit, moved, new, bases, anchors in links:
+            numbers, heads = ["NULL"] * width, ["NULL"] * width
             for table, base in bases.items():
-                numbers[self.number[table] - 1] = first[table] + base
+                numbers[self.number[table] - 1] = str(first[table] + base)
             for table, offset in anchors.items():
-                heads[self.number[table] - 1] = first[table] + offset
-            rows.append(self._link(copy_no, unit, moved, tokens, numbers, heads))
-        cr.execute("TRUNCATE gen_copy, gen_cu")
-        self._load("gen_copy", copies)
-        self._load("gen_cu", rows)
-        cr.execute("ANALYZE gen_copy, gen_cu")
+                heads[self.number[table] - 1] = str(first[table] + offset)
+            tokens = [v for text, _k, _m in unit.tokens for v in (text, new[text])]
+            tokens += [""] * (self.width - len(tokens))
+            days = (self.now + moved).date() - self.now.date()
+            lines.append(
+                f"{copy_no}\t{unit.index}\t{d['company']}\t{d['categorie']}\t"
+                f"{moved.total_seconds()} seconds\t{days.days}\t"
+                f"{copy_text(tokens)}\t{{{','.join(numbers)}}}\t"
+                f"{{{','.join(heads)}}}\t{self._map_array(d['company'], d['rot'])}\n"
+            )
+        if self.cover:
+            for d, _copy_no, unit, _m, _n, bases, anchors in links:
+                if unit is d["unit"]:
+                    self.origin[
+                        first["ondermijning_signaal"] + anchors["ondermijning_signaal"]
+                    ] = unit.signal_id
+        cr.execute("TRUNCATE gen_cu")
+        cr.copy_expert("COPY gen_cu FROM STDIN", io.StringIO("".join(lines)))
+        cr.execute("ANALYZE gen_cu")
         tick("load")
         counts = {}
         for table in self.order:
@@ -1766,7 +1800,10 @@ class Generator:
             counts[table] = cr.rowcount
             tick(f"  {table} ({cr.rowcount})")
         tick("inserts")
-        self._recompute({t: range(first[t], first[t] + n) for t, n in used.items()})
+        new_ids = {t: range(first[t], first[t] + n) for t, n in used.items()}
+        for table, ids in new_ids.items():
+            self.copied.setdefault(table, []).append(ids)
+        self._recompute(new_ids)
         tick("recompute")
         return counts
 
@@ -1782,12 +1819,6 @@ class Generator:
                 last[0] = now
 
         return tick
-
-    def _link(self, copy_no, unit, shift, new, bases, anchors):
-        tokens = [v for text, _k, _m in unit.tokens for v in (text, new[text])]
-        tokens += [""] * (self.width - len(tokens))
-        days = (self.now + shift).date() - self.now.date()
-        return (copy_no, unit.index, shift, days.days, tokens, bases, anchors)
 
     def _to_recompute(self):
         """{table: fields} the ORM recomputes in a copy: its stored computed
@@ -1828,7 +1859,9 @@ class Generator:
         env = self.env
         classes = set()
         for table, names in self.recomputed.items():
-            Model = env[self.catalog.model_of[table]].sudo().with_context(active_test=False)
+            Model = (
+                env[self.catalog.model_of[table]].sudo().with_context(active_test=False)
+            )
             records = Model.browse(new_ids.get(table, ()))
             for name in names:
                 env.add_to_compute(Model._fields[name], records)
@@ -1853,6 +1886,9 @@ class Generator:
             state = weighted(rng, END_WEIGHTS)
             road = weighted(rng, {r: share for r, share, _s in ENDED_ROADS[state]})
         unit = rng.choice(self.by_road[road])
+        covered = index - self.first
+        if self.cover and 0 <= covered < len(self.templates):
+            unit = self.templates[covered]  # each template at least once
         weeks = self._weeks(rng, unit)
         company = rng.choices(self.company_ids, self.company_weights)[0]
         decorations = []
@@ -1863,6 +1899,8 @@ class Generator:
         for kind in ("note", "document", "agenda"):
             if rng.random() < DECORATIONS[kind]:
                 decorations.append(rng.choice(self.by_kind[kind]))
+            elif self.cover and 0 <= covered < len(self.by_kind[kind]):
+                decorations.append(self.by_kind[kind][covered])
         return {
             "index": index,
             "unit": unit,
