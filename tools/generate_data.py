@@ -9,18 +9,19 @@ SQL multiplies it (issues 7 and 17).
    population), users per role, wijken, afdelingen, a monthly overleg per
    gemeente, with ``--project`` a project per gemeente.
 2. Templates, through the ORM, in the first gemeente, the clock set to each
-   moment of their history (freezegun): a signal for every road of the
-   stappenplan (each end state by each weging that leads to it, each open
-   step), in ``--variants`` variants (source, channel, durations, wijk...),
-   walked as the users walk it: reported (through a melding, the MMA
-   platform or a medewerker), weighed, moved, sources approved and
-   consulted, a casus with its privacy check, plan, interventions, result,
-   monitoring and closing; with ``--project`` a twin ``project.task`` moved
-   along. Decorations on host signals: a pool of subjects, notes, documents,
-   an agenda entry. A template is every row the ORM added meanwhile (found
-   through the id sequences) that is linked to it by a foreign key or a
-   (res_)model/res_id pair: messages, tracking values, followers,
-   activities, notifications, audit lines, encrypted documents, ...
+   moment of their history (freezegun and the cursor's transaction time): a
+   signal for every road of the stappenplan (each end state by each weging
+   that leads to it, each open step) in ``--variants`` variants (source,
+   channel, durations, wijk...), walked as the users walk it: reported
+   (through a melding, the MMA platform or a medewerker), weighed, moved,
+   sources approved and consulted, a casus with its privacy check, plan,
+   interventions, result, monitoring and closing; with ``--project`` a twin
+   ``project.task`` moved along. Decorations on host signals: a pool of
+   subjects, notes, documents, an agenda entry. A template is every row the
+   ORM added meanwhile (found through the id sequences) that is linked to
+   it by a foreign key or a (res_)model/res_id pair: messages, tracking
+   values, followers, activities, notifications, audit lines, encrypted
+   documents...
 3. Copies, in SQL: each new signal is a template plus some decorations,
    copied table by table with ``INSERT ... SELECT`` over the columns the
    catalog lists: new ids from the table's sequence, keys into the copy
@@ -40,6 +41,7 @@ their own): a top-up from 10^4 to 10^5 gives the data of a direct load of
 10^5, apart from ids, references and the templates (made again by each run,
 and kept as data). For large loads the indexes and foreign keys of the
 copied tables are dropped and rebuilt in the same transaction. Then ANALYZE.
+Set GEN_DEBUG=1 for the time of each part.
 """
 
 # A command-line tool run by hand: it reports on stdout, commits its own
@@ -50,6 +52,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import os
 import random
 import re
 import sys
@@ -57,143 +60,100 @@ import time
 from collections import defaultdict
 
 CHUNK = 10000
-DEBUG = __import__("os").environ.get("GEN_DEBUG")
+DEBUG = os.environ.get("GEN_DEBUG")
 DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(days=7)
 
 # Twente first (the DVO region), weighted by population (x1000)
 GEMEENTEN = [
-    ("Enschede", 160),
-    ("Hengelo", 81),
-    ("Almelo", 74),
-    ("Rijssen-Holten", 38),
-    ("Hellendoorn", 36),
-    ("Hof van Twente", 35),
-    ("Twenterand", 34),
-    ("Oldenzaal", 32),
-    ("Dinkelland", 26),
-    ("Wierden", 25),
-    ("Borne", 24),
-    ("Haaksbergen", 24),
-    ("Losser", 23),
-    ("Tubbergen", 21),
-    ("Deventer", 101),
-    ("Zwolle", 130),
-    ("Apeldoorn", 165),
-    ("Kampen", 55),
-    ("Raalte", 38),
-    ("Olst-Wijhe", 18),
-    ("Lochem", 34),
-    ("Berkelland", 44),
-    ("Oost Gelre", 30),
-    ("Winterswijk", 29),
+    (name, int(weight))
+    for name, weight in (
+        item.split(":")
+        for item in (
+            "Enschede:160,Hengelo:81,Almelo:74,Rijssen-Holten:38,Hellendoorn:36,"
+            "Hof van Twente:35,Twenterand:34,Oldenzaal:32,Dinkelland:26,Wierden:25,"
+            "Borne:24,Haaksbergen:24,Losser:23,Tubbergen:21,Deventer:101,Zwolle:130,"
+            "Apeldoorn:165,Kampen:55,Raalte:38,Olst-Wijhe:18,Lochem:34,"
+            "Berkelland:44,Oost Gelre:30,Winterswijk:29"
+        ).split(",")
+    )
 ]
-WIJKEN = "Centrum Noord Oost Zuid West Stadsveld Buitengebied Bedrijventerrein"
-AFDELINGEN = [
-    "Vergunningen",
-    "Toezicht en handhaving",
-    "Burgerzaken",
-    "Belastingen",
-    "Werk en inkomen",
-]
+WIJKEN = "Centrum Noord Oost Zuid West Stadsveld Buitengebied Bedrijventerrein".split()
+AFDELINGEN = (
+    "Vergunningen|Toezicht en handhaving|Burgerzaken|Belastingen|Werk en inkomen"
+).split("|")
 FIRST = (
     "Anne Bram Daan Emma Fleur Gijs Hanneke Iris Jeroen Kim Lotte Mark Noor "
     "Pieter Roos Sanne Thijs Wouter Yvonne Zeynep Mohamed Fatima Jan Marieke"
 ).split()
-LAST = [
-    "de Vries",
-    "Jansen",
-    "van den Berg",
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "de Boer",
-    "Mulder",
-    "Nijhuis",
-    "Oude Kotte",
-    "Brinkhuis",
-    "Ten Brinke",
-    "Haverkamp",
-    "Lammerink",
-    "Yilmaz",
-    "El Amrani",
-    "Wessels",
-]
+LAST = (
+    "de Vries|Jansen|van den Berg|Bakker|Visser|Smit|Meijer|de Boer|Mulder|"
+    "Nijhuis|Oude Kotte|Brinkhuis|Ten Brinke|Haverkamp|Lammerink|Yilmaz|"
+    "El Amrani|Wessels"
+).split("|")
 STREETS = (
     "Dorpsstraat Kerkstraat Molenweg Stationsstraat Hengelosestraat "
     "Oldenzaalsestraat Haaksbergerstraat Deurningerstraat Marktstraat "
     "Industrieweg Havenstraat Veldkampweg Brinkstraat Esweg Bornsestraat"
 ).split()
-FACTS = [
-    "Sterke hennepgeur en dichtgeplakte ramen op zolder",
-    "Veel wisselende bezoekers 's avonds, korte bezoeken",
-    "Bedrijfspand zonder zichtbare activiteit, wel hoog stroomverbruik",
-    "Contante betalingen van grote bedragen bij aankoop van vastgoed",
-    "Kapsalon met weinig klanten maar hoge omzet",
-    "Opslag van chemicaliën en jerrycans in een loods in het buitengebied",
-    "Dure auto's op naam van een bedrijf zonder personeel",
-    "Shishalounge die na sluitingstijd open is, met bewaking bij de deur",
-    "Melding van een mogelijk drugslab in een schuur",
-]
-MOTIVATIONS = [
-    "Er is sprake van lokale verankering en signalen van vermenging "
-    "onder- en bovenwereld.",
-    "De gemeente heeft een taak via de Alcoholwet en de APV.",
-    "Het object ligt binnen de gemeente volgens de BAG.",
-    "Het signaal is concreet en recent; past in het beeld van de wijk.",
-    "Onvoldoende concreet om verder te onderzoeken.",
-    "Geen aanwijzingen voor ondermijning; geen verdere actie.",
-    "Regie bij Toezicht en handhaving: bestuurlijke aanpak mogelijk.",
-]
-NOTES = [
-    "Contact gehad met de wijkagent.",
-    "Besproken in het teamoverleg.",
-    "Aanvullende informatie opgevraagd bij de melder.",
-    "Termijn verlengd in overleg.",
-    "Dossier bijgewerkt.",
-]
+FACTS = (
+    "Sterke hennepgeur en dichtgeplakte ramen op zolder|"
+    "Veel wisselende bezoekers 's avonds, korte bezoeken|"
+    "Bedrijfspand zonder zichtbare activiteit, wel hoog stroomverbruik|"
+    "Contante betalingen van grote bedragen bij aankoop van vastgoed|"
+    "Kapsalon met weinig klanten maar hoge omzet|"
+    "Opslag van chemicaliën en jerrycans in een loods in het buitengebied|"
+    "Dure auto's op naam van een bedrijf zonder personeel|"
+    "Shishalounge die na sluitingstijd open is, met bewaking bij de deur|"
+    "Melding van een mogelijk drugslab in een schuur"
+).split("|")
+MOTIVATIONS = (
+    "Er is sprake van lokale verankering en vermenging onder- en bovenwereld.|"
+    "De gemeente heeft een taak via de Alcoholwet en de APV.|"
+    "Het object ligt binnen de gemeente volgens de BAG.|"
+    "Het signaal is concreet en recent; past in het beeld van de wijk.|"
+    "Onvoldoende concreet om verder te onderzoeken.|"
+    "Geen aanwijzingen voor ondermijning; geen verdere actie.|"
+    "Regie bij Toezicht en handhaving: bestuurlijke aanpak mogelijk."
+).split("|")
+NOTES = (
+    "Contact gehad met de wijkagent.|Besproken in het teamoverleg.|"
+    "Aanvullende informatie opgevraagd bij de melder.|Termijn verlengd in overleg.|"
+    "Dossier bijgewerkt."
+).split("|")
 REFERRALS = ["Politie Oost-Nederland", "Belastingdienst", "Veilig Thuis", "NVWA"]
 HITS = ["vergunning verleend", "eerdere handhaving", "WOZ-bezwaar", "uitkering"]
 LEGAL_GROUNDS = ["Art. 6 lid 1 sub e AVG", "Art. 6 lid 1 sub c AVG, art. 125 Gemw"]
-HERKOMST_WEIGHTS = {
-    "mma": 30,
-    "meldpunt": 25,
-    "ketenpartner": 20,
-    "burger": 10,
-    "mev": 10,
-    "overig": 5,
+# source: (weight, channels)
+HERKOMSTEN = {
+    "mma": (30, ["mma_platform"]),
+    "meldpunt": (25, ["web"]),
+    "ketenpartner": (20, ["email", "telefoon"]),
+    "burger": (10, ["telefoon", "balie", "email"]),
+    "mev": (10, ["web"]),
+    "overig": (5, ["post", "overig", "email"]),
 }
-CHANNELS = {
-    "mma": ["mma_platform"],
-    "meldpunt": ["web"],
-    "ketenpartner": ["email", "telefoon"],
-    "burger": ["telefoon", "balie", "email"],
-    "mev": ["web"],
-    "overig": ["post", "overig", "email"],
+# role: (users per gemeente, groups)
+ROLES = {
+    "medewerker": (3, ["group_medewerker", "base.group_allow_export"]),
+    "team": (1, ["group_team"]),
+    "privacy": (1, ["group_privacy"]),
+    "overleg": (2, ["group_overleg"]),
+    "melder": (6, []),
 }
-ROLES = [("medewerker", 3), ("team", 1), ("privacy", 1), ("overleg", 2), ("melder", 6)]
-ROLE_GROUPS = {
-    "medewerker": ["ondermijning_signalen.group_medewerker", "base.group_allow_export"],
-    "team": ["ondermijning_signalen.group_team"],
-    "privacy": ["ondermijning_signalen.group_privacy"],
-    "overleg": ["ondermijning_signalen.group_overleg"],
-    "melder": [],
-}
-# Days a signal spends in each step (uniform between the bounds)
+# Days a signal spends in each step (uniform between the bounds), and at
+# most this many days old an open signal in that step
 STEP_DAYS = {
-    "stap1": (1, 14),
-    "stap2": (3, 30),
-    "stap3": (10, 60),
-    "stap4": (30, 180),
-    "monitoring": (90, 365),
+    "stap1": (1, 14, 21),
+    "stap2": (3, 30, 60),
+    "stap3": (10, 60, 150),
+    "stap4": (30, 180, 400),
+    "monitoring": (90, 365, 900),
 }
-# At most this many days old, an open signal in each step
-OPEN_AGE = {"stap1": 21, "stap2": 60, "stap3": 150, "stap4": 400, "monitoring": 900}
 TASK_STAGES = ["stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"]
 
-# The roads through the stappenplan: steps, and the share of the signals
-# (of the open ones by step, of the ended ones by end state).
+# The roads through the stappenplan: (name, share, steps), by open step (of
+# the open signals) and by end state (of the ended ones).
 W = "w"
 INTAKE = [
     (W, "w1", "ondermijning"),
@@ -203,56 +163,41 @@ INTAKE = [
 ]
 W3 = (W, "w3", "voldoende_zwaar")
 STAP2 = [*INTAKE, W3, (W, "beslis", "vervolganalyse"), ("move", "stap3")]
-CASUS = [("sources", "hit"), (W, "w4", "casusoverleg"), ("move", "stap4")]
-OPEN_ROADS = {  # step: [(road, share within the step, steps)]
-    "stap1": [
-        ("stap1", 1, []),
-        ("stap1_w1", 1, INTAKE[:1]),
-        ("stap1_w2a", 1, INTAKE[:2]),
-    ],
-    "stap2": [("stap2", 7, INTAKE), ("stap2_w3", 3, [*INTAKE, W3])],
-    "stap3": [("stap3", 1, [*STAP2, ("sources", "open")])],
-    "stap4": [("stap4", 1, [*STAP2, *CASUS, ("casus", "open")])],
-    "monitoring": [("monitoring", 1, [*STAP2, *CASUS, ("casus", "monitoring")])],
+CASUS = [*STAP2, ("sources", "hit"), (W, "w4", "casusoverleg"), ("move", "stap4")]
+HITS_W4 = [*STAP2, ("sources", "hit")]
+OPEN_ROADS = {
+    "stap1": (
+        40,
+        [("stap1", 1, []), ("stap1_w1", 1, INTAKE[:1]), ("stap1_w2a", 1, INTAKE[:2])],
+    ),
+    "stap2": (25, [("stap2", 7, INTAKE), ("stap2_w3", 3, [*INTAKE, W3])]),
+    "stap3": (15, [("stap3", 1, [*STAP2, ("sources", "open")])]),
+    "stap4": (12, [("stap4", 1, [*CASUS, ("casus", "open")])]),
+    "monitoring": (8, [("monitoring", 1, [*CASUS, ("casus", "monitoring")])]),
 }
-OPEN_WEIGHTS = {"stap1": 40, "stap2": 25, "stap3": 15, "stap4": 12, "monitoring": 8}
-ENDED_ROADS = {  # end state: [(road, share within the end state, steps)]
-    "niet_in_behandeling": [
+ENDED_ROADS = {
+    "niet_in_behandeling": (40, [
         ("nib_w1", 50, [(W, "w1", "geen_ondermijning")]),
-        (
-            "nib_beslis",
-            35,
-            [
-                *INTAKE,
-                (W, "w3", "onvoldoende_zwaar"),
-                (W, "beslis", "niet_in_behandeling"),
-            ],
-        ),
+        ("nib_beslis", 35, [*INTAKE, (W, "w3", "onvoldoende_zwaar"),
+                            (W, "beslis", "niet_in_behandeling")]),
         ("nib_no_hit", 15, [*STAP2, ("sources", "no_hit")]),
-    ],
-    "doorverwezen": [
+    ]),
+    "doorverwezen": (21, [
         ("doorverwezen_w2a", 1, [INTAKE[0], (W, "w2a", "andere_instantie")]),
         ("doorverwezen_w2b", 1, [*INTAKE[:2], (W, "w2b", "buiten_gemeente")]),
-    ],
-    "afdeling": [
+    ]),
+    "afdeling": (15, [
         ("afdeling_beslis", 6, [*INTAKE, W3, (W, "beslis", "afdeling")]),
-        ("afdeling_w4", 4, [*STAP2, ("sources", "hit"), (W, "w4", "afdelingen")]),
-    ],
-    "riec": [
+        ("afdeling_w4", 4, [*HITS_W4, (W, "w4", "afdelingen")]),
+    ]),
+    "riec": (10, [
         ("riec_beslis", 6, [*INTAKE, W3, (W, "beslis", "riec")]),
-        ("riec_w4", 4, [*STAP2, ("sources", "hit"), (W, "w4", "riec")]),
-    ],
-    "casus_afgesloten": [
-        ("casus_afgesloten", 1, [*STAP2, *CASUS, ("casus", "afgesloten")])
-    ],
-}
-END_WEIGHTS = {
-    "niet_in_behandeling": 40,
-    "doorverwezen": 21,
-    "afdeling": 15,
-    "riec": 10,
-    "casus_afgesloten": 14,
-}
+        ("riec_w4", 4, [*HITS_W4, (W, "w4", "riec")]),
+    ]),
+    "casus_afgesloten": (14, [
+        ("casus_afgesloten", 1, [*CASUS, ("casus", "afgesloten")]),
+    ]),
+}  # fmt: skip
 # Decorations: share of the signals that get one
 DECORATIONS = {"subject": 0.5, "note": 0.1, "document": 0.03, "agenda": 0.05}
 # Per-gemeente records a copy maps to one of their kind in turn, for variety
@@ -292,19 +237,12 @@ def copy_text(value):
     if isinstance(value, dt.timedelta):
         return f"{value.total_seconds()} seconds"
     if isinstance(value, (list, tuple)):
-        value = "{%s}" % ",".join(
-            "NULL"
-            if v is None
-            else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        items = (
+            "NULL" if v is None else '"' + re.sub(r'(["\\])', r"\\\1", str(v)) + '"'
             for v in value
         )
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
+        value = "{" + ",".join(items) + "}"
+    return re.sub(r"[\\\t\n\r]", lambda m: repr(m.group())[1:-1], str(value))
 
 
 def quote(name):
@@ -351,10 +289,12 @@ class Catalog:
                 if field.type == "many2one_reference" and field.store:
                     self.poly[model._table][field.name] = field.model_field
         for table, columns in self.columns.items():
-            if columns.get("res_id") == "integer":
-                for model_column in ("res_model", "model"):
-                    if columns.get(model_column) in ("character varying", "text"):
-                        self.poly[table].setdefault("res_id", model_column)
+            for model_column in ("res_model", "model"):
+                if columns.get("res_id") == "integer" and columns.get(model_column) in (
+                    "character varying",
+                    "text",
+                ):
+                    self.poly[table].setdefault("res_id", model_column)
         self.table_of = {model: table for table, model in self.model_of.items()}
 
     def has_id(self, table):
@@ -367,23 +307,22 @@ class Catalog:
             "WHERE schemaname = 'public' AND sequencename LIKE '%\\_id\\_seq'"
         )
         return {
-            name[: -len("_id_seq")]: value
-            for name, value in cr.fetchall()
-            if self.has_id(name[: -len("_id_seq")])
+            name[:-7]: value for name, value in cr.fetchall() if self.has_id(name[:-7])
         }
 
 
 class Unit:
-    """Rows the ORM made for one template or decoration: {table: ids}, rows
-    of id-less (relation) tables as {table: [values of their columns]}, the
-    host records it hangs from ({table: id}), the texts each copy must get
-    anew (references, MMA numbers) and what the copies need to place it."""
+    """What the ORM made for a template or a decoration: rows {table: ids}
+    (in order), rows of relation tables {table: [their values]}, the records
+    it was made on (``anchors``, made with it) or hangs from (``host``, a
+    decoration's host signal and task), and the texts each copy gets anew:
+    (text, "reference" | "mma" | "host", moment)."""
 
-    def __init__(self, kind, name):
-        self.kind, self.name = kind, name
+    def __init__(self, kind, name, received=None):
+        self.kind, self.name, self.received = kind, name, received
         self.rows, self.rel, self.host, self.anchors = {}, {}, {}, {}
-        self.tokens = []  # (text, "reference" | "mma", moment)
-        self.index = None
+        self.tokens = []
+        self.open_step = self.date_end = self.date_destroy = self.signal_id = None
 
 
 class Generator:
@@ -413,19 +352,14 @@ class Generator:
             )
         )
         self.cr = env.cr
-        self.seed = seed
-        self.k = gemeenten
-        self.years = years
+        self.seed, self.k, self.years = seed, gemeenten, years
         self.today = today or dt.date.today()
         self.now = dt.datetime.combine(self.today, dt.time(6, 0))
-        self.open_share = open_share
-        self.project = project
-        self.expired = expired
-        self.variants = variants
-        self.subject_pool = subjects
-        self.names = names
+        self.open_share, self.project, self.expired = open_share, project, expired
+        self.variants, self.subject_pool, self.names = variants, subjects, names
         self.cover = cover  # copy each template and decoration at least once
         self.origin = {}  # with cover: {copy's signal id: its template's}
+        self.copied = {}  # {table: [ranges of the ids of the copies]}
         self.log = log
         self.units = []
 
@@ -452,47 +386,15 @@ class Generator:
         company_ids = self.company_ids = [c.id for c, _w in self.companies]
         self.company_weights = [w for _c, w in self.companies]
         self.template_company = self.companies[0][0]
-        politie = self._partner("Politie Oost-Nederland")
+        self.politie = self._partner("Politie Oost-Nederland")
         om = self._partner("Openbaar Ministerie Oost-Nederland")
-        self.politie = politie
-        Users = env["res.users"].with_context(active_test=False, no_reset_password=True)
-        rng = random.Random(f"{self.seed}:users")
-        wanted = []
+        self._setup_users(env)
         for company, _w in self.companies:
-            for role, count in ROLES:
-                groups = ["base.group_user", *ROLE_GROUPS[role]]
-                if self.project and role == "medewerker":
-                    groups.append("project.group_project_user")
-                for i in range(1, count + 1):
-                    wanted.append(
-                        {
-                            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                            "login": f"bench_{slug(company.name)}_{role}{i}",
-                            "company_id": company.id,
-                            "company_ids": [(6, 0, company.ids)],
-                            "groups_id": [(6, 0, [env.ref(g).id for g in groups])],
-                            "tz": "Europe/Amsterdam",
-                            "notification_type": "inbox",
-                        }
-                    )
-        users = {
-            u.login: u
-            for u in Users.search([("login", "in", [v["login"] for v in wanted])])
-        }
-        missing = [v for v in wanted if v["login"] not in users]
-        users.update({u.login: u for u in (Users.create(missing) if missing else [])})
-        self.users = {}
-        for company, _w in self.companies:
-            for role, count in ROLES:
-                self.users[company.id, role] = [
-                    users[f"bench_{slug(company.name)}_{role}{i}"]
-                    for i in range(1, count + 1)
-                ]
             for index, user in enumerate(self.users[company.id, "overleg"]):
                 if not user.partner_id.parent_id:
-                    user.partner_id.parent_id = (politie, om)[index % 2]
+                    user.partner_id.parent_id = (self.politie, om)[index % 2]
         for model, labels in (
-            ("ondermijning.wijk", WIJKEN.split()),
+            ("ondermijning.wijk", WIJKEN),
             ("ondermijning.afdeling", AFDELINGEN),
         ):
             have = {
@@ -513,6 +415,44 @@ class Generator:
             self._setup_project(env)
         env.flush_all()
 
+    def _setup_users(self, env):
+        Users = env["res.users"].with_context(active_test=False, no_reset_password=True)
+        rng = random.Random(f"{self.seed}:users")
+        wanted = []
+        for company, _w in self.companies:
+            for role, (count, groups) in ROLES.items():
+                groups = [
+                    g if "." in g else f"ondermijning_signalen.{g}"
+                    for g in ["base.group_user", *groups]
+                ]
+                if self.project and role == "medewerker":
+                    groups.append("project.group_project_user")
+                wanted += [
+                    {
+                        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        "login": f"bench_{slug(company.name)}_{role}{i}",
+                        "company_id": company.id,
+                        "company_ids": [(6, 0, company.ids)],
+                        "groups_id": [(6, 0, [env.ref(g).id for g in groups])],
+                        "tz": "Europe/Amsterdam",
+                        "notification_type": "inbox",
+                    }
+                    for i in range(1, count + 1)
+                ]
+        users = {
+            u.login: u
+            for u in Users.search([("login", "in", [v["login"] for v in wanted])])
+        }
+        missing = [v for v in wanted if v["login"] not in users]
+        users.update({u.login: u for u in (Users.create(missing) if missing else [])})
+        self.users = {
+            (company.id, role): [
+                users[f"bench_{slug(company.name)}_{role}{i}"] for i in range(1, n + 1)
+            ]
+            for company, _w in self.companies
+            for role, (n, _g) in ROLES.items()
+        }
+
     def _partner(self, name):
         Partner = self.env["res.partner"]
         return Partner.search(
@@ -522,11 +462,9 @@ class Generator:
     def _setup_overleggen(self, env):
         """A monthly ondermijningsoverleg per gemeente over the whole window."""
         Overleg = env["ondermijning.overleg"]
-        month = self.today.replace(day=1)
-        months = []
-        for _i in range(12 * (self.years + 2)):
-            months.append(month)
-            month = (month - DAY).replace(day=1)
+        months = [self.today.replace(day=1)]
+        while len(months) < 12 * (self.years + 2):
+            months.append((months[-1] - DAY).replace(day=1))
         vals = []
         for company, _w in self.companies:
             have = {
@@ -597,7 +535,7 @@ class Generator:
     @contextlib.contextmanager
     def _clock(self):
         """Freeze Python's clock and the cursor's transaction time (which
-        stamps create_date and write_date) and hand out a function that moves
+        stamps create_date and write_date); hand out a function that moves
         both."""
         import freezegun
 
@@ -621,27 +559,32 @@ class Generator:
         self.catalog = Catalog(self.env)
         self.units = []
         self.cr.execute("SELECT COALESCE(max(id), 0) FROM ondermijning_signaal")
-        self.run_mark = self.cr.fetchone()[0]
+        self.run_mark = self.cr.fetchone()[0]  # keeps MMA numbers apart per run
         rng = random.Random(f"{self.seed}:templates")
         with self._clock() as move:
-            for end_state, roads in [*OPEN_ROADS.items(), *END_WEIGHTS.items()]:
-                for road, _share, steps in (
-                    roads if end_state in OPEN_ROADS else ENDED_ROADS[end_state]
-                ):
+            for step, (_share, roads) in OPEN_ROADS.items():
+                for road, _s, steps in roads:
                     for _variant in range(self.variants):
                         self._template(
-                            move,
-                            random.Random(rng.random()),
-                            road,
-                            steps,
-                            end_state in OPEN_ROADS and end_state,
+                            move, random.Random(rng.random()), road, steps, step
                         )
+            for _state, (_share, roads) in ENDED_ROADS.items():
+                for road, _s, steps in roads:
+                    for _variant in range(self.variants):
+                        self._template(move, random.Random(rng.random()), road, steps)
             self._decorations(move, random.Random(rng.random()))
-        # the retention engine seals what ended (the daily job)
+        # the retention engine seals what ended (its daily job)
         self.env["ondermijning.bewaartermijn"].sudo()._seal_ended_signals(self.today)
-        self._read_templates()
+        Signal = self.env["ondermijning.signaal"].sudo()
         for index, unit in enumerate(self.units):
             unit.index = index
+            if unit.kind == "template":
+                signal = Signal.browse(unit.signal_id)
+                unit.date_end, unit.date_destroy = signal.date_end, signal.date_destroy
+                if signal.casus_id:
+                    unit.tokens.append(
+                        (signal.casus_id.name, "reference", signal.casus_id.create_date)
+                    )
         return self.units
 
     def _as(self, role, index=0):
@@ -656,10 +599,9 @@ class Generator:
         actions = []
         for step in steps:
             if step[0] == "sources":
-                count = rng.randint(1, 2)
                 results = {
-                    "hit": ["hit"] + ["no_hit"] * (count - 1),
-                    "no_hit": ["no_hit"] * count,
+                    "hit": ["hit", "no_hit"][: rng.randint(1, 2)],
+                    "no_hit": ["no_hit"] * rng.randint(1, 2),
                     "open": rng.choice(
                         [
                             ["approved"],
@@ -674,270 +616,227 @@ class Generator:
                     ("result", i, r) for i, r in enumerate(results) if r != "approved"
                 ]
             elif step[0] == "casus":
-                actions += [
-                    ("casus", state) for state in self._casus_states(rng, step[1])
+                states = [
+                    "w5",
+                    "plan",
+                    "uitvoering",
+                    "done",
+                    "monitoring",
+                    "afgesloten",
                 ]
+                reached = (
+                    rng.choice([0, 2, 3])
+                    if step[1] == "open"
+                    else states.index(step[1]) + 1
+                )
+                actions += [("casus", state) for state in states[:reached]]
             else:
                 actions.append(step)
         timed, start, stap, group = [], 0.0, "stap1", []
         for action in [*actions, ("end",)]:
             group.append(action)
-            ends_step = action[0] in ("move", "end") or action == (
-                "casus",
-                "monitoring",
-            )
-            if not ends_step:
+            if action[0] not in ("move", "end") and action != ("casus", "monitoring"):
                 continue
             span = durations[stap]
             for i, item in enumerate(group):
-                if item == ("casus", "afgesloten"):
-                    # closed when its monitoring ran out
+                if item == ("casus", "afgesloten"):  # when its monitoring ran out
                     timed.append((start + span + 0.5, item))
                 elif item[0] != "end":
                     timed.append((start + span * (i + 1) / (len(group) + 1), item))
-            if action[0] == "move":
+            if action[0] == "move" or action == ("casus", "monitoring"):
                 start += span
-                stap = action[1]
+                stap = action[1] if action[0] == "move" else "monitoring"
                 timed[-1] = (start, action)
-            elif action == ("casus", "monitoring"):
-                start += span
-                timed[-1] = (start, action)
-                stap = "monitoring"
             group = []
         return timed
 
-    @staticmethod
-    def _casus_states(rng, upto):
-        states = ["w5", "plan", "uitvoering", "done", "monitoring", "afgesloten"]
-        if upto == "open":
-            return states[: rng.choice([0, 2, 3])]
-        return states[: states.index(upto) + 1]
-
-    def _template(self, move, rng, road, steps, open_step):
+    def _template(self, move, rng, road, steps, open_step=None):
         """One signal walked along a road, with its twin task."""
-        durations = {step: rng.uniform(*STEP_DAYS[step]) for step in STEP_DAYS}
+        durations = {
+            step: rng.uniform(lo, hi) for step, (lo, hi, _a) in STEP_DAYS.items()
+        }
         timeline = self._timeline(rng, steps, durations)
-        last = timeline[-1][0] if timeline else 0.0
         # the end lies a few days before today; an open road is under way now
-        end = self.now - dt.timedelta(
-            days=rng.uniform(0.2, 1.5) if open_step else rng.uniform(2, 6)
+        end = self.now - DAY * (
+            rng.uniform(0.2, 1.5) if open_step else rng.uniform(2, 6)
         )
-        received = (end - dt.timedelta(days=last)).replace(microsecond=0, second=0)
-        herkomst = weighted(rng, HERKOMST_WEIGHTS)
-        melder = herkomst == "meldpunt" and rng.random() < 0.7
-        unit = Unit("template", road)
-        unit.herkomst, unit.open_step = herkomst, open_step
-        owner_index = rng.randrange(
-            len(self.users[self.template_company.id, "medewerker"])
+        received = (end - DAY * (timeline[-1][0] if timeline else 0)).replace(
+            microsecond=0, second=0
         )
+        unit = Unit("template", road, received)
+        unit.open_step = open_step
+        owner = rng.randrange(len(self.users[self.template_company.id, "medewerker"]))
         with self._capture(unit) as units:
             move(received)
-            signal = self._report(rng, unit, herkomst, melder, owner_index, received)
-            task = self._twin(signal, owner_index)
+            signal = self._report(rng, unit, owner, received)
+            task = self._twin(signal, owner)
             for days, action in timeline:
-                move(received + dt.timedelta(days=days))
-                self._act(rng, signal, task, action, owner_index, durations)
+                move(received + DAY * days)
+                self._act(rng, signal, task, action, owner, durations)
             if open_step and task:
                 task.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=signal.date_deadline,
                     user_id=signal.user_id.id,
                 )
-            unit.anchors = {
-                signal._table: signal.id,
-                **({task._table: task.id} if task else {}),
-            }
-        unit.signal_id, unit.received, unit.last = signal.id, received, end
+            unit.anchors = {r._table: r.id for r in (signal, task) if r}
+        unit.signal_id = signal.id
         self.units += units
 
-    def _report(self, rng, unit, herkomst, melder, owner_index, received):
+    def _report(self, rng, unit, owner, received):
         """The signal comes in: through a melding, the MMA platform or a
         medewerker."""
+        herkomst = weighted(rng, {h: w for h, (w, _c) in HERKOMSTEN.items()})
         company = self.template_company
-        env = self._as("medewerker", owner_index)
+        env = self._as("medewerker", owner)
         address = f"{rng.choice(STREETS)} {rng.randint(1, 250)}"
         description = f"{rng.choice(FACTS)}. Adres: {address}."
         categorie = rng.choice(
             env["ondermijning.categorie"].search([("company_id", "=", False)])
         )
-        facts = (
-            received - dt.timedelta(days=rng.uniform(0, 60))
-            if rng.random() < 0.8
-            else False
-        )
+        facts = received - DAY * rng.uniform(0, 60) if rng.random() < 0.8 else False
         wijken = env["ondermijning.wijk"].search([("company_id", "=", company.id)])
         wijk = rng.choice(wijken).id if rng.random() < 0.85 else False
-        if melder:
-            melding = (
-                self._as("melder", rng.randrange(6))["ondermijning.melding"]
-                .with_context(self.env.context)
-                .create(
-                    {
-                        "categorie_id": categorie.id,
-                        "date_facts": facts,
-                        "place": address,
-                        "description": description,
-                    }
-                )
+        if herkomst == "meldpunt" and rng.random() < 0.7:
+            melding = self._as("melder", rng.randrange(6))[
+                "ondermijning.melding"
+            ].create(
+                {
+                    "categorie_id": categorie.id,
+                    "date_facts": facts,
+                    "place": address,
+                    "description": description,
+                }
             )
             signal = melding.sudo().signaal_id.with_env(env)
             signal.write({"user_id": env.uid, "wijk_id": wijk})
-        else:
-            vals = {
-                "company_id": company.id,
-                "herkomst_id": env.ref(f"ondermijning_signalen.herkomst_{herkomst}").id,
-                "channel": rng.choice(CHANNELS[herkomst]),
-                "categorie_id": categorie.id,
-                "description": description,
-                "facts_location": address if rng.random() < 0.7 else False,
-                "date_facts": facts,
-                "wijk_id": wijk,
-                "user_id": env.uid,
-            }
-            if herkomst in ("burger", "ketenpartner") and rng.random() < 0.4:
-                vals["melder_contact"] = (
-                    f"{rng.choice(FIRST)} {rng.choice(LAST)}, 06-{rng.randint(10**7, 10**8 - 1)}"
-                )
-            if herkomst == "mma":
-                opened = received.date() - (DAY if rng.random() < 0.1 else 0 * DAY)
-                # unique among the templates of every run
-                mma = f"MMA{received.year}-T{self.run_mark + len(self.units):07d}"
-                unit.tokens.append((mma, "mma", received))
-                vals.update(
-                    mma_number=mma,
-                    mma_discipline=rng.choice(["mono", "mono", "multi"]),
-                    mma_date_received=opened - rng.randint(0, 2) * DAY,
-                    mma_date_opened=opened,
-                    bt_tafel_date=received.date() + rng.randint(7, 21) * DAY
-                    if rng.random() < 0.2
-                    else False,
-                )
-            signal = (
-                env["ondermijning.signaal"].with_context(self.env.context).create(vals)
+            unit.tokens.append((signal.name, "reference", received))
+            return signal
+        vals = {
+            "company_id": company.id,
+            "herkomst_id": env.ref(f"ondermijning_signalen.herkomst_{herkomst}").id,
+            "channel": rng.choice(HERKOMSTEN[herkomst][1]),
+            "categorie_id": categorie.id,
+            "description": description,
+            "facts_location": address if rng.random() < 0.7 else False,
+            "date_facts": facts,
+            "wijk_id": wijk,
+            "user_id": env.uid,
+        }
+        if herkomst in ("burger", "ketenpartner") and rng.random() < 0.4:
+            phone = rng.randint(10**7, 10**8 - 1)
+            vals["melder_contact"] = (
+                f"{rng.choice(FIRST)} {rng.choice(LAST)}, 06-{phone}"
             )
+        if herkomst == "mma":
+            opened = received.date() - DAY * (rng.random() < 0.1)
+            mma = f"MMA{received.year}-T{self.run_mark + len(self.units):07d}"
+            unit.tokens.append((mma, "mma", received))
+            vals.update(
+                mma_number=mma,
+                mma_discipline=rng.choice(["mono", "mono", "multi"]),
+                mma_date_received=opened - rng.randint(0, 2) * DAY,
+                mma_date_opened=opened,
+                bt_tafel_date=rng.random() < 0.2
+                and received.date() + rng.randint(7, 21) * DAY,
+            )
+        signal = env["ondermijning.signaal"].create(vals)
         unit.tokens.append((signal.name, "reference", received))
         return signal
 
-    def _twin(self, signal, owner_index):
+    def _twin(self, signal, owner):
         """The signal's twin in Odoo's own project app (the baseline)."""
         if not self.project:
             return None
-        env = self._as("medewerker", owner_index)
-        return (
-            env["project.task"]
-            .with_context(self.env.context)
-            .create(
-                {
-                    "name": f"Signaal {signal.name}",
-                    "project_id": self.projects[self.template_company.id].id,
-                    "stage_id": self.task_stage["stap1"].id,
-                    "user_ids": [(6, 0, [env.uid])],
-                    "date_deadline": dt.datetime.combine(
-                        signal.date_deadline, dt.time(12, 0)
-                    ),
-                }
-            )
+        env = self._as("medewerker", owner)
+        deadline = dt.datetime.combine(signal.date_deadline, dt.time(12, 0))
+        return env["project.task"].create(
+            {
+                "name": f"Signaal {signal.name}",
+                "project_id": self.projects[self.template_company.id].id,
+                "stage_id": self.task_stage["stap1"].id,
+                "user_ids": [(6, 0, [env.uid])],
+                "date_deadline": deadline,
+            }
         )
 
-    def _act(self, rng, signal, task, action, owner_index, durations):  # noqa: C901
-        """One action of a road, by the role that takes it."""
+    def _act(self, rng, signal, task, action, owner, durations):
+        """One action of a road, by the role that takes it; the twin task
+        follows the signal's stage."""
+        medewerker = self._as("medewerker", owner)
         kind = action[0]
-        medewerker = self._as("medewerker", owner_index)
         if kind == W:
-            _w, weging_type, code = action
-            outcome = self.env.ref(
-                f"ondermijning_signalen.uitkomst_{weging_type}_{code}"
-            )
-            role = "team" if weging_type in ("beslis", "w4") else "medewerker"
-            env = medewerker if role == "medewerker" else self._as(role)
-            vals = {
-                "signaal_id": signal.id,
-                "weging_type": weging_type,
-                "uitkomst_id": outcome.id,
-                "motivation": rng.choice(MOTIVATIONS),
-            }
-            if weging_type == "w1" and outcome.positive:
-                Indicator = env["ondermijning.indicator"]
-                vals["indicator_ids"] = [
-                    (
-                        6,
-                        0,
-                        [
-                            rng.choice(
-                                Indicator.search([("kind", "=", "verankering")])
-                            ).id
-                        ],
-                    )
-                ]
-                vals["signalering_ids"] = [
-                    (
-                        6,
-                        0,
-                        [
-                            rng.choice(
-                                Indicator.search([("kind", "=", "signalering")])
-                            ).id
-                        ],
-                    )
-                ]
-            if weging_type == "w2b":
-                vals["register"] = rng.choice(["bag", "brp", "kvk", "kadaster"])
-            if weging_type == "w3":
-                vals.update(
-                    is_concrete=outcome.positive,
-                    is_recent=outcome.positive,
-                    is_trend=rng.random() < 0.3,
-                )
-            if outcome.needs_referral:
-                vals["referred_to"] = rng.choice(REFERRALS)
-            if outcome.needs_afdeling:
-                vals["afdeling_id"] = rng.choice(
-                    env["ondermijning.afdeling"].search(
-                        [("company_id", "=", signal.company_id.id)]
-                    )
-                ).id
-            env["ondermijning.weging"].with_context(self.env.context).create(vals)
+            self._weeg(rng, signal, *action[1:], medewerker)
         elif kind == "move":
-            signal.with_env(medewerker).write(
-                {
-                    "stage_id": self.env.ref(
-                        f"ondermijning_signalen.stage_{action[1]}"
-                    ).id
-                }
-            )
+            stage = self.env.ref(f"ondermijning_signalen.stage_{action[1]}")
+            signal.with_env(medewerker).stage_id = stage
         elif kind == "approve":
-            bronnen = self.env["ondermijning.bron"].search([])
-            self._as("privacy")["ondermijning.bronraadpleging"].with_context(
-                self.env.context
-            ).create(
+            bronnen = list(self.env["ondermijning.bron"].search([]))
+            self._as("privacy")["ondermijning.bronraadpleging"].create(
                 [
                     {
                         "signaal_id": signal.id,
                         "bron_id": bron.id,
                         "legal_ground": rng.choice(LEGAL_GROUNDS),
                     }
-                    for bron in rng.sample(list(bronnen), action[1])
+                    for bron in rng.sample(bronnen, action[1])
                 ]
             )
         elif kind == "result":
             consultation = signal.with_env(medewerker).raadpleging_ids[action[1]]
             if action[2] == "hit":
+                found = rng.choice(HITS)
                 consultation.summary = (
-                    f"Bekend bij {consultation.bron_id.name}: {rng.choice(HITS)}"
+                    f"Bekend bij {consultation.bron_id.name}: {found}"
                 )
                 consultation.action_record_hit()
             else:
                 consultation.action_record_no_hit()
         elif kind == "casus":
             self._casus(rng, signal.with_env(medewerker), action[1], durations)
-        if task:
-            self._twin_follows(signal, task)
+        stage = task and self.task_stage[signal.stage_code]
+        if task and task.stage_id != stage:
+            done = {"state": "1_done"} if signal.end_state else {}
+            task.write({"stage_id": stage.id, **done})
+
+    def _weeg(self, rng, signal, weging_type, code, medewerker):
+        outcome = self.env.ref(f"ondermijning_signalen.uitkomst_{weging_type}_{code}")
+        env = self._as("team") if weging_type in ("beslis", "w4") else medewerker
+        vals = {
+            "signaal_id": signal.id,
+            "weging_type": weging_type,
+            "uitkomst_id": outcome.id,
+            "motivation": rng.choice(MOTIVATIONS),
+        }
+        if weging_type == "w1" and outcome.positive:
+            Indicator = env["ondermijning.indicator"]
+            for field, kind in (
+                ("indicator_ids", "verankering"),
+                ("signalering_ids", "signalering"),
+            ):
+                vals[field] = [
+                    (4, rng.choice(Indicator.search([("kind", "=", kind)])).id)
+                ]
+        if weging_type == "w2b":
+            vals["register"] = rng.choice(["bag", "brp", "kvk", "kadaster"])
+        if weging_type == "w3":
+            vals.update(is_concrete=outcome.positive, is_recent=outcome.positive)
+            vals["is_trend"] = rng.random() < 0.3
+        if outcome.needs_referral:
+            vals["referred_to"] = rng.choice(REFERRALS)
+        if outcome.needs_afdeling:
+            afdelingen = env["ondermijning.afdeling"].search(
+                [("company_id", "=", signal.company_id.id)]
+            )
+            vals["afdeling_id"] = rng.choice(afdelingen).id
+        env["ondermijning.weging"].create(vals)
 
     def _casus(self, rng, signal, state, durations):
+        """Stap 4 and monitoring: the casus the signal's weging 4 opened."""
         casus = signal.casus_id
         if state == "w5":
             env = self._as("privacy")
-            env["ondermijning.weging"].with_context(self.env.context).create(
+            env["ondermijning.weging"].create(
                 {
                     "casus_id": casus.id,
                     "weging_type": "w5",
@@ -953,51 +852,34 @@ class Generator:
             )
         elif state == "plan":
             instruments = self.env["ondermijning.instrument"].search([])
+            interventions = [
+                {
+                    "instrument_id": rng.choice(instruments).id,
+                    "user_id": signal.user_id.id,
+                    "date_deadline": dt.date.today() + rng.randint(14, 90) * DAY,
+                }
+                for _i in range(rng.randint(1, 2))
+            ]
             casus.write(
                 {
-                    "plan_van_aanpak": "Plan van aanpak: bestuurlijke aanpak en controle.",
-                    "interventie_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "instrument_id": rng.choice(instruments).id,
-                                "user_id": signal.user_id.id,
-                                "date_deadline": dt.date.today()
-                                + rng.randint(14, 90) * DAY,
-                            },
-                        )
-                        for _i in range(rng.randint(1, 2))
-                    ],
+                    "plan_van_aanpak": "Bestuurlijke aanpak en controle.",
+                    "interventie_ids": [(0, 0, vals) for vals in interventions],
                     "state": "plan",
                 }
             )
-        elif state == "uitvoering":
-            casus.state = "uitvoering"
         elif state == "done":
             casus.interventie_ids.write({"state": "afgerond", "result": "Uitgevoerd."})
         elif state == "monitoring":
-            until = dt.date.today() + dt.timedelta(days=durations["monitoring"])
             casus.write(
                 {
                     "result": rng.choice(["bereikt", "deels", "niet"]),
                     "result_note": "Resultaat besproken in het casusoverleg.",
-                    "monitoring_until": until,
+                    "monitoring_until": dt.date.today() + DAY * durations["monitoring"],
                     "state": "monitoring",
                 }
             )
-        elif state == "afgesloten":
-            casus.state = "afgesloten"
-
-    def _twin_follows(self, signal, task):
-        """The twin task takes the stage of its signal, and is done when it
-        ended."""
-        stage = self.task_stage[signal.stage_code]
-        if task.stage_id != stage:
-            vals = {"stage_id": stage.id}
-            if signal.end_state:
-                vals["state"] = "1_done"
-            task.write(vals)
+        else:  # uitvoering, afgesloten
+            casus.state = state
 
     def _decorations(self, move, rng):
         """What some signals get besides their road: subjects (a pool, so
@@ -1005,62 +887,45 @@ class Generator:
         document, a place on the agenda of the month's overleg. Each kind
         is made on a host signal of its own (with its twin task); a copy
         takes the rows of the decoration, hung from the copy's signal."""
-        received = self.now - dt.timedelta(days=40)
+        received = self.now - 40 * DAY
         env = self._as("medewerker")
-        hosts = {}
-        for kind in DECORATIONS:
+        categorie = env["ondermijning.categorie"].search([], limit=1)
+
+        def decoration(name, action, split=None):
             move(received)
             host = env["ondermijning.signaal"].create(
-                {
-                    "company_id": self.template_company.id,
-                    "categorie_id": env["ondermijning.categorie"]
-                    .search([], limit=1)
-                    .id,
-                    "description": "Drager van de decoraties van de generator.",
-                }
+                {"company_id": self.template_company.id, "categorie_id": categorie.id}
             )
-            hosts[kind] = (host, self._twin(host, 0))
-
-        def decoration(kind, name, action, split=None):
-            host, task = hosts[kind]
-            move(received + dt.timedelta(days=rng.uniform(1, 10)))
-            unit = Unit(kind, name)
-            unit.host = {
-                host._table: host.id,
-                **({task._table: task.id} if task else {}),
-            }
+            records = [r for r in (host, self._twin(host, 0)) if r]
+            move(received + DAY * rng.uniform(1, 10))
+            unit = Unit(name.split()[0], name, received)
+            unit.host = {r._table: r.id for r in records}
             unit.tokens.append((host.name, "host", received))
-            unit.received = received
             with self._capture(unit, split) as units:
-                action(host, task)
+                action(*records)
             self.units += units
 
-        for i, text in enumerate(NOTES):
+        def note(*records, text):
+            for record in records:
+                record.with_env(env).message_post(
+                    body=text, message_type="comment", subtype_xmlid="mail.mt_note"
+                )
 
-            def note(host, task, text=text):
-                for record in filter(None, (host, task)):
-                    record.with_env(env).message_post(
-                        body=text, message_type="comment", subtype_xmlid="mail.mt_note"
-                    )
+        def document(*records, size):
+            text = f"Verslag van de waarneming.\n{rng.choice(FACTS)}.\n" * size
+            env["ir.attachment"].create(
+                [
+                    {
+                        "name": f"verslag-{size}.txt",
+                        "raw": text.encode(),
+                        "res_model": record._name,
+                        "res_id": record.id,
+                    }
+                    for record in records
+                ]
+            )
 
-            decoration("note", f"note {i}", note)
-        for i in range(3):
-
-            def document(host, task, i=i):
-                text = f"Verslag van de waarneming.\n{rng.choice(FACTS)}.\n"
-                for record in filter(None, (host, task)):
-                    env["ir.attachment"].create(
-                        {
-                            "name": f"verslag-{i + 1}.txt",
-                            "raw": (text * (5 + 10 * i)).encode(),
-                            "res_model": record._name,
-                            "res_id": record.id,
-                        }
-                    )
-
-            decoration("document", f"document {i}", document)
-
-        def agenda(host, task):
+        def agenda(host, *_twin):
             overleg = self.env["ondermijning.overleg"].search(
                 [
                     ("company_id", "=", self.template_company.id),
@@ -1072,44 +937,45 @@ class Generator:
             )
             overleg.with_env(self._as("team")).signaal_ids = [(4, host.id)]
 
-        decoration("agenda", "agenda", agenda)
-
-        def subjects(host, task):
+        def subjects(host, *_twin):
+            identities = [self._identity(rng) for _i in range(self.subject_pool)]
             env["ondermijning.subject"].create(
-                [
-                    dict(self._identity(rng), signaal_id=host.id)
-                    for _i in range(self.subject_pool)
-                ]
+                [dict(values, signaal_id=host.id) for values in identities]
             )
 
-        decoration("subject", "subject", subjects, split="ondermijning_subject")
+        # one host per kind, so that what is on it is that decoration only
+        for i, text in enumerate(NOTES):
+            decoration(f"note {i}", lambda *r, text=text: note(*r, text=text))
+        for size in (5, 15, 25):
+            decoration(f"document {size}", lambda *r, s=size: document(*r, size=s))
+        decoration("agenda", agenda)
+        decoration("subject", subjects, split="ondermijning_subject")
 
     @staticmethod
     def _identity(rng):
-        kind = rng.choices(["persoon", "bedrijf", "adres", "object"], [45, 25, 20, 10])[
-            0
-        ]
+        kind = rng.choices(["persoon", "bedrijf", "adres", "object"], [45, 25, 20, 10])
         address = f"{rng.choice(STREETS)} {rng.randint(1, 250)}"
-        if kind == "persoon":
-            return {
-                "kind": kind,
+        day, month, year = (
+            rng.randint(1, 28),
+            rng.randint(1, 12),
+            rng.randint(1950, 2004),
+        )
+        born = f"{day:02d}-{month:02d}-{year}"
+        return {
+            "persoon": {
                 "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                "birth_date": f"{rng.randint(1, 28):02d}-{rng.randint(1, 12):02d}-"
-                f"{rng.randint(1950, 2004)}",
-            }
-        if kind == "bedrijf":
-            return {
-                "kind": kind,
+                "birth_date": born,
+            },
+            "bedrijf": {
                 "name": f"{rng.choice(LAST)} Holding B.V.",
                 "kvk_number": str(rng.randint(10**7, 10**8 - 1)),
-            }
-        if kind == "adres":
-            return {"kind": kind, "address": address}
-        return {
-            "kind": kind,
-            "bag_id": f"0153{rng.randint(10**11, 10**12 - 1)}",
-            "address": address,
-        }
+            },
+            "adres": {"address": address},
+            "object": {
+                "bag_id": f"0153{rng.randint(10**11, 10**12 - 1)}",
+                "address": address,
+            },
+        }[kind[0]] | {"kind": kind[0]}
 
     # ------------------------------------------------------------------
     # What the ORM made: rows added meanwhile, linked to the template
@@ -1117,168 +983,98 @@ class Generator:
     @contextlib.contextmanager
     def _capture(self, unit, split=None):
         """Collect the rows the ORM adds in the block that hang together
-        with the unit's anchors (rows made in the block) or its host
-        (records that existed before). Yields the list that receives the
-        unit, or with ``split`` one unit per new row of that table."""
+        with the unit's anchors (records made in the block) or its host
+        (records made before). Yields the list that receives the unit, or
+        with ``split`` one unit per new row of that table."""
         catalog, cr = self.catalog, self.cr
-        host_rel = self._rel_rows(unit.host) if unit.host else {}
+        hosts = set(unit.host.items())
+        before_rel = {(table, row) for table, _n, row in self._links(set(), hosts)[1]}
         before = catalog.sequences(cr)
         units = []
         yield units
         self._settle()
-        created = {}
+        created = set()
         for table, last in catalog.sequences(cr).items():
             if last > before.get(table, 0) and table not in NOT_COPIED:
                 cr.execute(
                     f"SELECT id FROM {quote(table)} WHERE id > %s AND id <= %s",  # noqa: S608
                     [before.get(table, 0), last],
                 )
-                if ids := [row[0] for row in cr.fetchall()]:
-                    created[table] = set(ids)
-        edges, rel_rows = self._links(created, unit.host)
-        hosts = set(unit.host.items())
-        new_rel = (
-            {
-                table: [row for row in rows if row not in host_rel.get(table, ())]
-                for table, rows in self._rel_rows(unit.host).items()
-            }
-            if unit.host
-            else {}
-        )
-
-        def fill(part, starts):
+                created |= {(table, row_id) for (row_id,) in cr.fetchall()}
+        edges, rel_rows = self._links(created, hosts)
+        for part, starts in (
+            [(unit, [*unit.anchors.items(), *hosts])]
+            if not split
+            else [
+                (Unit(unit.kind, f"{unit.name} {k}", unit.received), [(split, i)])
+                for k, (table, i) in enumerate(sorted(created))
+                if table == split
+            ]
+        ):
+            part.host, part.tokens = unit.host, unit.tokens
             seen, todo = set(), list(starts)
             while todo:
                 node = todo.pop()
-                if node in seen:
-                    continue
-                seen.add(node)
-                todo += [n for n in edges.get(node, ()) if n not in hosts]
-            seen -= hosts
-            for table, row_id in seen:
+                if node not in seen:
+                    seen.add(node)
+                    todo += [n for n in edges[node] if n not in hosts]
+            for table, row_id in sorted(seen - hosts):
                 part.rows.setdefault(table, []).append(row_id)
-            for rows in part.rows.values():
-                rows.sort()
-            for table, columns, row in rel_rows:
-                if any(node in seen for node in columns):
-                    part.rel.setdefault(table, set()).add(row)
-            if not split:
-                for table, rows in new_rel.items():
-                    part.rel.setdefault(table, set()).update(rows)
-            part.rel = {table: sorted(rows) for table, rows in part.rel.items()}
+            for table, nodes, row in rel_rows:
+                on_host = not split and nodes & hosts and (table, row) not in before_rel
+                if on_host or nodes & (seen - hosts):
+                    part.rel.setdefault(table, []).append(row)
             units.append(part)
 
-        if split:
-            for k, row_id in enumerate(sorted(created.get(split, ()))):
-                part = Unit(unit.kind, f"{unit.name} {k + 1}")
-                part.host, part.tokens = unit.host, unit.tokens
-                part.received = getattr(unit, "received", None)
-                fill(part, [(split, row_id)])
-        else:
-            fill(unit, list(unit.anchors.items()) + list(hosts))
-
-    def _links(self, created, host):
-        """Edges between the new rows (and the host records): foreign keys,
-        (res_)model/res_id pairs, and rows of relation tables."""
+    def _links(self, created, hosts):
+        """Edges between the new rows and the host records (foreign keys,
+        (res_)model/res_id pairs, relation tables), and the rows of the
+        relation tables that point at them: [(table, their nodes, row)]."""
         catalog, cr = self.catalog, self.cr
-        known = {(t, i) for t, ids in created.items() for i in ids} | set(host.items())
+        known = created | hosts
         edges = defaultdict(set)
-
-        def link(a, b):
-            if b in known:
-                edges[a].add(b)
-                edges[b].add(a)
-
-        for table, ids in created.items():
-            fks = catalog.fks[table]
-            poly = catalog.poly[table]
-            columns = [c for c in fks if c != "id"] + list(poly) + list(poly.values())
-            if not columns:
-                continue
-            names = ", ".join(quote(c) for c in ["id", *columns])
+        by_table = defaultdict(list)
+        for table, row_id in created:
+            by_table[table].append(row_id)
+        for table, ids in by_table.items():
+            fks, poly = catalog.fks[table], catalog.poly[table]
+            columns = ["id", *fks, *poly, *poly.values()]
             cr.execute(
-                f"SELECT {names} FROM {quote(table)} WHERE id = ANY(%s)",  # noqa: S608
-                [sorted(ids)],
+                f"SELECT {', '.join(quote(c) for c in dict.fromkeys(columns))} "  # noqa: S608
+                f"FROM {quote(table)} WHERE id = ANY(%s)",
+                [ids],
             )
             for values in cr.dictfetchall():
                 node = (table, values["id"])
-                for column, ref in fks.items():
-                    if column != "id" and values[column]:
-                        link(node, (ref, values[column]))
-                for column, model_column in poly.items():
-                    ref = catalog.table_of.get(values[model_column])
-                    if ref and values[column]:
-                        link(node, (ref, values[column]))
+                targets = [(ref, values[c]) for c, ref in fks.items()]
+                targets += [
+                    (catalog.table_of.get(values[m]), values[c])
+                    for c, m in poly.items()
+                ]
+                for target in targets:
+                    if target in known and target != node:
+                        edges[node].add(target)
+                        edges[target].add(node)
         rel_rows = []
-        targets = set(created) | set(host)
         for table, fks in catalog.fks.items():
-            if catalog.has_id(table) or table in NOT_COPIED:
-                continue
-            watched = [c for c, ref in fks.items() if ref in targets]
-            if not watched:
+            watched = [c for c, ref in fks.items() if any(ref == t for t, _i in known)]
+            if catalog.has_id(table) or table in NOT_COPIED or not watched:
                 continue
             columns = list(catalog.columns[table])
-            where = " OR ".join(f"{quote(c)} = ANY(%s)" for c in watched)
             cr.execute(
                 f"SELECT {', '.join(quote(c) for c in columns)} "  # noqa: S608
-                f"FROM {quote(table)} WHERE {where}",
-                [
-                    sorted(
-                        created.get(fks[c], set())
-                        | ({host[fks[c]]} if fks[c] in host else set())
-                    )
-                    for c in watched
-                ],
+                f"FROM {quote(table)} WHERE "
+                + " OR ".join(f"{quote(c)} = ANY(%s)" for c in watched),
+                [[i for t, i in known if t == fks[c]] for c in watched],
             )
             for row in cr.fetchall():
-                nodes = [
-                    (fks[c], v)
-                    for c, v in zip(columns, row, strict=True)
-                    if c in fks and (fks[c], v) in known
-                ]
-                for a in nodes:
-                    for b in nodes:
-                        if a != b:
-                            link(a, b)
-                rel_rows.append((table, nodes, tuple(row)))
+                nodes = {
+                    (fks[c], v) for c, v in zip(columns, row, strict=True) if c in fks
+                } & known
+                for node in nodes:
+                    edges[node] |= nodes - {node}
+                rel_rows.append((table, nodes, row))
         return edges, rel_rows
-
-    def _rel_rows(self, host):
-        """{relation table: set of rows} that point at the host records."""
-        catalog, cr = self.catalog, self.cr
-        found = {}
-        for table, fks in catalog.fks.items():
-            if catalog.has_id(table) or table in NOT_COPIED:
-                continue
-            watched = [c for c, ref in fks.items() if ref in host]
-            if not watched:
-                continue
-            columns = list(catalog.columns[table])
-            where = " OR ".join(f"{quote(c)} = %s" for c in watched)
-            cr.execute(
-                f"SELECT {', '.join(quote(c) for c in columns)} "  # noqa: S608
-                f"FROM {quote(table)} WHERE {where}",
-                [host[fks[c]] for c in watched],
-            )
-            if rows := set(cr.fetchall()):
-                found[table] = rows
-        return found
-
-    def _read_templates(self):
-        """What the copies need to know of each template, as the ORM made
-        it: when it came in and ended, until when it is kept, the casus
-        reference."""
-        Signal = self.env["ondermijning.signaal"].sudo()
-        for unit in self.units:
-            if unit.kind != "template":
-                continue
-            signal = Signal.browse(unit.signal_id)
-            unit.date_end = signal.date_end
-            unit.date_destroy = signal.date_destroy
-            if signal.casus_id:
-                unit.tokens.append(
-                    (signal.casus_id.name, "reference", signal.casus_id.create_date)
-                )
 
     # ------------------------------------------------------------------
     # 3. Copies in SQL
@@ -1288,16 +1084,16 @@ class Generator:
         return self.cr.fetchone()[0]
 
     def top_up(self, total, drop_indexes=None):
-        """Bring the database to ``total`` signals: templates, then copies."""
+        """Bring the database to ``total`` signals: templates, then copies.
+        Large loads drop the indexes of the copied tables (``drop_indexes``
+        None: when adding 5*10^4 or more and more than there are)."""
         existing = self.count()
         if existing >= total:
             self.log(f"{existing} signals already, nothing to add")
             return {"added": 0, "seconds": 0.0, "rows": 0, "counts": {}}
         start = time.perf_counter()
-        # hash joins of the copies in memory
-        self.cr.execute("SET LOCAL work_mem = '256MB'")
+        self.cr.execute("SET LOCAL work_mem = '256MB'")  # the copies' hash joins
         self.build_templates()
-        self.cr.execute("SELECT count(*) FROM ondermijning_signaal")
         first = self.count()
         made = time.perf_counter() - start
         self.log(
@@ -1306,34 +1102,28 @@ class Generator:
         )
         counts = defaultdict(int)
         if first < total:
-            tick = self._ticker()
             self._prepare()
-            tick("prepare")
             if drop_indexes is None:
                 drop_indexes = total - first >= 50000 and total - first > first
             # foreign keys are checked in one pass afterwards, not row by row
             dropped = (
-                self._drop_indexes(self.tables, drop_indexes)
+                self._drop_indexes(drop_indexes)
                 if drop_indexes or total - first >= 5000
                 else []
             )
-            done, self.first = 0, first
+            self.first = first
             for chunk in range(first // CHUNK, (total - 1) // CHUNK + 1):
                 lo, hi = max(first, chunk * CHUNK), min(total, (chunk + 1) * CHUNK)
                 for table, rows in self._chunk(chunk, lo, hi).items():
                     counts[table] += rows
-                done += hi - lo
-                elapsed = time.perf_counter() - start
-                self.log(f"  {first + done} signals ({done / elapsed:.0f} copies/s)")
+                speed = (hi - first) / (time.perf_counter() - start)
+                self.log(f"  {hi} signals ({speed:.0f} copies/s)")
             self._advance_sequences()
             if dropped:
                 t0 = time.perf_counter()
                 self.cr.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                for name, definition in dropped:
-                    t1 = time.perf_counter()
+                for _name, definition in dropped:
                     self.cr.execute(definition)
-                    if DEBUG and time.perf_counter() - t1 > 0.3:
-                        self.log(f"    {name}: {time.perf_counter() - t1:.1f} s")
                 self.log(
                     f"  {len(dropped)} indexes and foreign keys restored in "
                     f"{time.perf_counter() - t0:.1f} s"
@@ -1341,7 +1131,7 @@ class Generator:
             self.env["ondermijning.bewaartermijn"].sudo()._seal_ended_signals(
                 self.today
             )
-            self.cr.execute(f"ANALYZE {', '.join(quote(t) for t in self.tables)}")  # noqa: S608
+            self.cr.execute(f"ANALYZE {', '.join(map(quote, self.tables))}")  # noqa: S608
         self.env.invalidate_all()
         self.env.registry.clear_cache()
         return {
@@ -1353,10 +1143,10 @@ class Generator:
         }
 
     def _prepare(self):
-        """Temporary tables with the units and the per-gemeente maps, and
-        the INSERT ... SELECT of each table, from the catalog."""
-        cr, catalog = self.cr, Catalog(self.env)
-        self.catalog = catalog
+        """Temporary tables with the units, the per-gemeente maps, the
+        order of the copied tables, and their INSERT ... SELECT."""
+        cr = self.cr
+        catalog = self.catalog = Catalog(self.env)
         cr.execute("""
             DROP TABLE IF EXISTS gen_unit_row, gen_unit_rel, gen_month, gen_cu;
             CREATE TEMP TABLE gen_unit_row (unit int, tbl text, model text, tblno int,
@@ -1370,35 +1160,36 @@ class Generator:
         """)
         self.tables = sorted({t for u in self.units for t in [*u.rows, *u.rel]})
         self._order()
-        number = {table: k + 1 for k, table in enumerate(self.order)}
         rows, rels = [], []
         for unit in self.units:
             for table, ids in unit.rows.items():
-                model = catalog.model_of.get(table)
-                rows += [
-                    (unit.index, table, model, number[table], i, k, False)
-                    for k, i in enumerate(ids)
-                ]
+                row = (
+                    unit.index,
+                    table,
+                    catalog.model_of.get(table),
+                    self.number[table],
+                )
+                rows += [(*row, i, k, False) for k, i in enumerate(ids)]
             for table, record_id in unit.host.items():
+                model = catalog.model_of[table]
                 rows.append(
                     (
                         unit.index,
                         table,
-                        catalog.model_of[table],
-                        number[table],
+                        model,
+                        self.number[table],
                         record_id,
                         None,
                         True,
                     )
                 )
             rels += [
-                (unit.index, t, [None if v is None else str(v) for v in row])
+                (unit.index, t, row)
                 for t, table_rows in unit.rel.items()
                 for row in table_rows
             ]
             unit.anchor_rank = {
-                table: unit.rows[table].index(record_id)
-                for table, record_id in unit.anchors.items()
+                t: unit.rows[t].index(i) for t, i in unit.anchors.items()
             }
         self._load("gen_unit_row", rows)
         self._load("gen_unit_rel", rels)
@@ -1421,127 +1212,169 @@ class Generator:
         self.categories = categories.ids
         # drugs, fraude and witwassen weigh most, as in the registers
         self.category_weights = [
-            5
-            if re.search(r"drug|hennep", c.name, re.I)
-            else 3
-            if re.search(r"fraude|witwas|vergunde", c.name, re.I)
+            5 if re.search(r"drug|hennep", c.name, re.I)
+            else 3 if re.search(r"fraude|witwas|vergunde", c.name, re.I)
             else 1
             for c in categories
-        ]
-        self.counter, self.sequences, self.copied = {}, {}, {}
+        ]  # fmt: skip
+        self.counter, self.sequences, self.map_arrays = {}, {}, {}
 
     def _load(self, table, rows):
-        """COPY rows (of numbers, texts, timedeltas and lists of them) into
-        a temporary table."""
+        """COPY rows into a temporary table."""
         lines = ("\t".join(map(copy_text, row)) + "\n" for row in rows)
         self.cr.copy_expert(f"COPY {table} FROM STDIN", io.StringIO("".join(lines)))  # noqa: S608
 
+    def _order(self):
+        """The copied tables, parents first (foreign keys are checked as rows
+        come in, unless dropped for a large load), relation tables last."""
+        catalog = self.catalog
+        id_tables = [t for t in self.tables if catalog.has_id(t)]
+        self.order = []
+        while len(self.order) < len(id_tables):
+            ready = [
+                t
+                for t in id_tables
+                if t not in self.order
+                and all(
+                    ref in self.order or ref == t or ref not in id_tables
+                    for ref in catalog.fks[t].values()
+                )
+            ]
+            if not ready:
+                cycle = set(id_tables) - set(self.order)
+                raise RuntimeError(f"foreign keys in a cycle among {cycle}")
+            self.order += ready
+        self.order += [t for t in self.tables if not catalog.has_id(t)]
+        self.number = {table: k + 1 for k, table in enumerate(self.order)}
+
     def _maps(self):
-        """How each key into a record of the template gemeente becomes a key
-        into the target gemeente: {table: (kind, period)}; the pairs go to
-        gen_map (and gen_month for the overleggen)."""
+        """How a copy maps each key into a record of the template gemeente
+        to its gemeente: self.strategy {table: (kind, period)}, and for the
+        kind "map" the pairs {table: {(company, rotation): {old: new}}}:
+        users (and their partners, and what they own, like personal stages)
+        by role in turn, other per-gemeente records (wijken, afdelingen,
+        retention rules, projects...) by rank."""
         cr, catalog = self.cr, self.catalog
         template = self.template_company.id
-        companies = [c.id for c, _w in self.companies]
-        referenced = defaultdict(set)
-        for table in self.tables:
-            for column, ref in catalog.fks[table].items():
-                if ref in self.tables:
-                    continue
-                if catalog.has_id(table):
-                    cr.execute(
-                        f"SELECT DISTINCT t.{quote(column)} FROM {quote(table)} t "  # noqa: S608
-                        "JOIN gen_unit_row r ON r.tbl = %s AND r.id = t.id AND NOT r.host",
-                        [table],
-                    )
-                    referenced[ref] |= {v for (v,) in cr.fetchall() if v}
-                else:
-                    index = list(catalog.columns[table]).index(column)
-                    referenced[ref] |= {
-                        row[index]
-                        for u in self.units
-                        for row in u.rel.get(table, ())
-                        if row[index]
-                    }
-        # {table: {(company, rot): {old id: new id}}}, rot modulo the period
-        pairs = defaultdict(dict)
-        users = {}  # (rot, company, old user): new user
-        for rot in range(6):
-            for role, _count in ROLES:
-                old = self.users[template, role]
-                for cid in companies:
-                    new = self.users[cid, role]
-                    for i, user in enumerate(old):
-                        users[rot, cid, user.id] = new[(i + rot) % len(new)]
-        self.strategy = {}
+        referenced = self._referenced()
+        users = {}  # (company, rotation, old user): new user
+        for role, (count, _groups) in ROLES.items():
+            for cid in self.company_ids:
+                for rot in range(6):
+                    for i, user in enumerate(self.users[template, role]):
+                        users[cid, rot, user.id] = self.users[cid, role][
+                            (i + rot) % count
+                        ]
+        pairs = defaultdict(lambda: defaultdict(dict))
+        self.strategy = {
+            "res_company": ("company", 1),
+            "ondermijning_categorie": ("vary", 1),
+            "ondermijning_overleg": ("month", 1),
+        }
         for ref, ids in referenced.items():
             columns = catalog.columns[ref]
-            if ref == "res_company":
-                self.strategy[ref] = ("company", 1)
-            elif ref == "ondermijning_categorie":
-                self.strategy[ref] = ("vary", 1)
-            elif ref == "ondermijning_overleg":
-                self.strategy[ref] = ("month", 1)
-            elif ref in ("res_users", "res_partner"):
-                self.strategy[ref] = ("map", 6)
-                for (rot, cid, old), new in users.items():
-                    if ref == "res_partner":
-                        old = self.env["res.users"].browse(old).partner_id.id
-                        new = new.partner_id
-                    pairs[ref].setdefault((cid, rot), {})[old] = new.id
-            elif "company_id" in columns:
-                cr.execute(
-                    f"SELECT company_id, array_agg(id ORDER BY id) FROM {quote(ref)} "  # noqa: S608
-                    "WHERE company_id = ANY(%s) GROUP BY company_id",
-                    [companies],
-                )
-                ranks = dict(cr.fetchall())
-                old = ranks.get(template, [])
-                if not set(ids) & set(old):
-                    continue
-                period = len(old) if ref in ROTATED else 1
-                for cid in companies:
-                    new = ranks.get(cid, [])
-                    if len(new) != len(old):
-                        raise RuntimeError(
-                            f"{ref}: gemeente {cid} has {len(new)} records where the "
-                            f"template gemeente has {len(old)}; the generator maps "
-                            "them by rank and cannot map these"
+            if ref in self.strategy:
+                continue
+            if ref in ("res_users", "res_partner"):
+                partner = self.env["res.users"].browse
+                for (cid, rot, old), new in users.items():
+                    if ref == "res_users":
+                        pairs[ref][cid, rot][old] = new.id
+                    else:
+                        pairs[ref][cid, rot][partner(old).partner_id.id] = (
+                            new.partner_id.id
                         )
-                    for rot in range(period):
-                        pairs[ref][cid, rot] = {
-                            o: new[(k + rot) % len(new)] for k, o in enumerate(old)
-                        }
-                self.strategy[ref] = ("map", period)
-            elif "user_id" in columns:
-                cr.execute(
-                    f"SELECT user_id, array_agg(id ORDER BY id) FROM {quote(ref)} "  # noqa: S608
-                    "WHERE user_id IS NOT NULL GROUP BY user_id"
-                )
-                owned = dict(cr.fetchall())
-                if not set(ids) & {
-                    i for u in self._template_users() for i in owned.get(u.id, ())
-                }:
-                    continue
-                for (rot, cid, old), new in users.items():
-                    pairs[ref].setdefault((cid, rot), {}).update(
-                        zip(owned.get(old, []), owned.get(new.id, []), strict=False)
-                    )
                 self.strategy[ref] = ("map", 6)
-        # each copy carries the new ids of its gemeente (and rotation) in one
+            elif "company_id" in columns:
+                self.strategy[ref] = ("map", self._rank_pairs(ref, ids, pairs))
+            elif "user_id" in columns:
+                self._owned_pairs(ref, ids, users, pairs)
+        self.strategy = {
+            r: s for r, s in self.strategy.items() if r in referenced and s[1]
+        }
+        # each copy carries the new ids for its gemeente (and rotation) in one
         # array: for table R, the slice at offset[R] follows old[R]
         self.map_old, self.map_offset, self.map_pairs = {}, {}, pairs
         for ref, (kind, _period) in sorted(self.strategy.items()):
             if kind == "map":
                 self.map_offset[ref] = sum(map(len, self.map_old.values()))
                 self.map_old[ref] = sorted({o for m in pairs[ref].values() for o in m})
-        self.map_arrays = {}
         cr.execute("""
             INSERT INTO gen_month
             SELECT company_id, date_trunc('month', date)::date, min(id)
               FROM ondermijning_overleg WHERE name LIKE 'Ondermijningsoverleg %%'
           GROUP BY 1, 2;
             ANALYZE gen_month""")
+
+    def _referenced(self):
+        """{table: ids} of the records outside the copies that the rows of
+        the units point at (by foreign key)."""
+        cr, catalog = self.cr, self.catalog
+        referenced = defaultdict(set)
+        for table in self.tables:
+            columns = list(catalog.columns[table])
+            for column, ref in catalog.fks[table].items():
+                if ref in self.tables:
+                    continue
+                if catalog.has_id(table):
+                    cr.execute(
+                        f"SELECT DISTINCT t.{quote(column)} FROM {quote(table)} t "  # noqa: S608
+                        "JOIN gen_unit_row r ON r.tbl = %s AND r.id = t.id "
+                        "AND NOT r.host",
+                        [table],
+                    )
+                    referenced[ref] |= {v for (v,) in cr.fetchall() if v}
+                else:
+                    referenced[ref] |= {
+                        row[columns.index(column)]
+                        for unit in self.units
+                        for row in unit.rel.get(table, ())
+                    } - {None}
+        return referenced
+
+    def _rank_pairs(self, ref, ids, pairs):
+        """Per-gemeente records by rank (id order): the k-th of the template
+        gemeente is the k-th of any other (in turn, for ROTATED tables).
+        Returns the period of the rotation, 0 when ``ids`` are not of the
+        template gemeente."""
+        self.cr.execute(
+            f"SELECT company_id, array_agg(id ORDER BY id) FROM {quote(ref)} "  # noqa: S608
+            "WHERE company_id = ANY(%s) GROUP BY company_id",
+            [self.company_ids],
+        )
+        ranks = dict(self.cr.fetchall())
+        old = ranks.get(self.template_company.id, [])
+        if not set(ids) & set(old):
+            return 0
+        period = len(old) if ref in ROTATED else 1
+        for cid in self.company_ids:
+            new = ranks.get(cid, [])
+            if len(new) != len(old):
+                raise RuntimeError(
+                    f"{ref}: gemeente {cid} has {len(new)} records where the "
+                    f"template gemeente has {len(old)}; the generator maps "
+                    "them by rank and cannot map these"
+                )
+            for rot in range(period):
+                pairs[ref][cid, rot] = {
+                    o: new[(k + rot) % len(new)] for k, o in enumerate(old)
+                }
+        return period
+
+    def _owned_pairs(self, ref, ids, users, pairs):
+        """Records of a template user (personal stages...): the user's k-th
+        is the k-th of the user it maps to."""
+        self.cr.execute(
+            f"SELECT user_id, array_agg(id ORDER BY id) FROM {quote(ref)} "  # noqa: S608
+            "WHERE user_id IS NOT NULL GROUP BY user_id"
+        )
+        owned = dict(self.cr.fetchall())
+        if set(ids) & {i for (_c, _r, old) in users for i in owned.get(old, ())}:
+            for (cid, rot, old), new in users.items():
+                pairs[ref][cid, rot].update(
+                    zip(owned.get(old, []), owned.get(new.id, []), strict=False)
+                )
+            self.strategy[ref] = ("map", 6)
 
     def _map_array(self, company, rot):
         """The new ids of every mapped record for a copy in ``company`` with
@@ -1550,74 +1383,43 @@ class Generator:
         if key not in self.map_arrays:
             values = []
             for ref, old in self.map_old.items():
-                period = self.strategy[ref][1]
-                mapping = self.map_pairs[ref].get((company, rot % period), {})
+                mapping = self.map_pairs[ref].get(
+                    (company, rot % self.strategy[ref][1]), {}
+                )
                 values += [mapping.get(o, o) for o in old]
             self.map_arrays[key] = copy_text(values)
         return self.map_arrays[key]
 
-    def _template_users(self):
-        return [
-            u for role, _c in ROLES for u in self.users[self.template_company.id, role]
-        ]
-
-    def _order(self):
-        """The copied tables, parents before children (the foreign keys are
-        checked as rows come in, unless dropped for a large load)."""
-        catalog = self.catalog
-        id_tables = [t for t in self.tables if catalog.has_id(t)]
-        order, placed = [], set()
-        while len(order) < len(id_tables):
-            ready = [
-                t
-                for t in id_tables
-                if t not in placed
-                and all(
-                    ref in placed or ref == t or ref not in id_tables
-                    for ref in catalog.fks[t].values()
-                )
-            ]
-            if not ready:
-                raise RuntimeError(
-                    f"foreign keys in a cycle among {set(id_tables) - placed}"
-                )
-            order += sorted(ready)
-            placed |= set(ready)
-        self.order = order + [t for t in self.tables if not catalog.has_id(t)]
-        self.number = {table: k + 1 for k, table in enumerate(self.order)}
-
     def _statements(self):
-        """The INSERT ... SELECT of each copied table (parents first), and
-        which columns a copy changes (for the ORM to recompute what depends
-        on them)."""
+        """The INSERT ... SELECT of each copied table, the columns a copy
+        changes, and the stored computed fields the ORM recomputes."""
         catalog, cr = self.catalog, self.cr
         tokens = sorted({t for u in self.units for t, _k, _m in u.tokens})
         patterns = ["%" + re.sub(r"([%_\\])", r"\\\1", t) + "%" for t in tokens]
         self.width = 2 * max(len(u.tokens) for u in self.units)
-        self.token_columns = {}
+        self.token_columns = defaultdict(set)
         for table in self.tables:
             texts = [
                 c
                 for c, ctype in catalog.columns[table].items()
-                if ctype in ("text", "character varying")
-                or ctype.startswith("character varying(")
+                if ctype == "text" or ctype.startswith("character varying")
             ]
-            if not texts or not catalog.has_id(table):
-                self.token_columns[table] = set()
-                continue
-            checks = ", ".join(f"bool_or(t.{quote(c)} LIKE ANY(%(p)s))" for c in texts)
-            cr.execute(
-                f"SELECT {checks} FROM {quote(table)} t "  # noqa: S608
-                "JOIN gen_unit_row r ON r.tbl = %(t)s AND r.id = t.id AND NOT r.host",
-                {"p": patterns, "t": table},
-            )
-            found = cr.fetchone()
-            self.token_columns[table] = {
-                c for c, hit in zip(texts, found, strict=True) if hit
-            }
+            if texts and catalog.has_id(table):
+                checks = ", ".join(
+                    f"bool_or(t.{quote(c)} LIKE ANY(%(p)s))" for c in texts
+                )
+                cr.execute(
+                    f"SELECT {checks} FROM {quote(table)} t JOIN gen_unit_row r "  # noqa: S608
+                    "ON r.tbl = %(t)s AND r.id = t.id AND NOT r.host",
+                    {"p": patterns, "t": table},
+                )
+                found = cr.fetchone()
+                self.token_columns[table] = {
+                    c for c, h in zip(texts, found, strict=True) if h
+                }
         self.sql, self.changed = {}, {}
         for table in self.order:
-            columns = list(catalog.columns[table])
+            columns = catalog.columns[table]
             if catalog.has_id(table):
                 source = {c: f"t.{quote(c)}" for c in columns}
                 base = (
@@ -1626,91 +1428,116 @@ class Generator:
                 )
             else:
                 source = {
-                    c: f"(u.vals[{k + 1}])::{catalog.columns[table][c]}"
-                    for k, c in enumerate(columns)
+                    c: f"(u.vals[{k}])::{t}"
+                    for k, (c, t) in enumerate(columns.items(), 1)
                 }
                 base = f"JOIN gen_unit_rel u ON u.unit = cu.unit AND u.tbl = '{table}'"
-            exprs, joins, changed = self._expressions(table, source)
+            exprs, joins = self._expressions(table, source)
             self.sql[table] = (
-                f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
-                f"SELECT {', '.join(exprs[c] for c in columns)} "
-                "FROM gen_cu cu "
-                f"{base} {' '.join(joins)}"
+                f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
+                f"SELECT {', '.join(exprs.values())} "
+                f"FROM gen_cu cu {base} {' '.join(joins)}"
                 + ("" if catalog.has_id(table) else " ON CONFLICT DO NOTHING")
             )
-            self.changed[table] = changed
+            self.changed[table] = {c for c, e in exprs.items() if e != source[c]} - {
+                "id"
+            }
         self.recomputed = self._to_recompute()
-
-    @staticmethod
-    def _new_id(alias, value, number):
-        """The id in the copy of the row ``alias`` (of gen_unit_row) that
-        ``value`` points at: a row of the unit gets the unit's base id in
-        that table plus its rank, the host the copy's own record; a row
-        outside the copy keeps its id."""
-        return (
-            f"COALESCE(CASE WHEN {alias}.host THEN cu.anchors[{number}] "
-            f"ELSE cu.bases[{number}] + {alias}.rank END, {value})"
-        )
 
     def _expressions(self, table, source):
         """The value of each column in a copy: ``source`` remapped, shifted
-        or renumbered. Returns ({column: expression}, joins, changed)."""
+        or renumbered. Returns ({column: expression}, joins)."""
         catalog = self.catalog
-        exprs, joins, changed = {}, [], set()
-        template = self.template_company.id
+        exprs, joins = {}, []
         for k, (column, ctype) in enumerate(catalog.columns[table].items()):
-            value = source[column]
-            ref = catalog.fks[table].get(column)
-            alias = f"j{k}"
+            value, ref, alias = source[column], catalog.fks[table].get(column), f"j{k}"
+            kind, _period = self.strategy.get(ref, (None, 0))
             if column == "id" and catalog.has_id(table):
                 expr = f"cu.bases[{self.number[table]}] + r.rank"
-            elif ref in self.tables:
+            elif ref in self.tables or column in catalog.poly[table]:
+                # a row of the unit: the unit's base id in its table plus its
+                # rank; the host: the copy's own record; else unchanged
+                match = (
+                    f"{alias}.tbl = '{ref}'"
+                    if ref
+                    else f"{alias}.model = {source[catalog.poly[table][column]]}"
+                )
+                number = self.number[ref] if ref else f"{alias}.tblno"
                 joins.append(
                     f"LEFT JOIN gen_unit_row {alias} ON {alias}.unit = cu.unit "
-                    f"AND {alias}.tbl = '{ref}' AND {alias}.id = {value}"
+                    f"AND {match} AND {alias}.id = {value}"
                 )
-                expr = self._new_id(alias, value, self.number[ref])
-            elif ref in self.strategy:
-                kind, period = self.strategy[ref]
-                if kind == "company":
-                    expr = f"CASE WHEN {value} = {template} THEN cu.company ELSE {value} END"
-                elif kind == "vary":
-                    expr = f"COALESCE(cu.categorie, {value})"
-                elif kind == "month":
-                    joins.append(
-                        f"LEFT JOIN ondermijning_overleg {alias}o ON {alias}o.id = {value} "
-                        f"LEFT JOIN gen_month {alias} ON {alias}.company = cu.company AND "
-                        f"{alias}.month = date_trunc('month', {alias}o.date + cu.shift)::date"
-                    )
-                    expr = f"COALESCE({alias}.overleg, {value})"
-                else:
-                    offset = self.map_offset[ref]
-                    cases = " ".join(
-                        f"WHEN {o} THEN cu.maps[{offset + k + 1}]"
-                        for k, o in enumerate(self.map_old[ref])
-                    )
-                    expr = f"CASE {value} {cases} ELSE {value} END"
-            elif column in catalog.poly[table]:
-                model_column = source[catalog.poly[table][column]]
+                expr = (
+                    f"COALESCE(CASE WHEN {alias}.host THEN cu.anchors[{number}] "
+                    f"ELSE cu.bases[{number}] + {alias}.rank END, {value})"
+                )
+            elif kind == "company":
+                template = self.template_company.id
+                expr = (
+                    f"CASE WHEN {value} = {template} THEN cu.company ELSE {value} END"
+                )
+            elif kind == "vary":
+                expr = f"COALESCE(cu.categorie, {value})"
+            elif kind == "month":  # the overleg of the copy's month
                 joins.append(
-                    f"LEFT JOIN gen_unit_row {alias} ON {alias}.unit = cu.unit "
-                    f"AND {alias}.model = {model_column} AND {alias}.id = {value}"
+                    f"LEFT JOIN ondermijning_overleg {alias}o ON {alias}o.id = {value} "
+                    f"LEFT JOIN gen_month {alias} ON {alias}.company = cu.company AND "
+                    f"{alias}.month = "
+                    f"date_trunc('month', {alias}o.date + cu.shift)::date"
                 )
-                expr = self._new_id(alias, value, f"{alias}.tblno")
+                expr = f"COALESCE({alias}.overleg, {value})"
+            elif kind == "map":
+                offset = self.map_offset[ref]
+                cases = " ".join(
+                    f"WHEN {o} THEN cu.maps[{offset + i}]"
+                    for i, o in enumerate(self.map_old[ref], 1)
+                )
+                expr = f"CASE {value} {cases} ELSE {value} END"
             elif ctype.startswith("timestamp"):
                 expr = f"{value} + cu.shift"
             elif ctype == "date":
                 expr = f"{value} + cu.days"
-            elif column in self.token_columns.get(table, ()):
+            elif column in self.token_columns[table]:
                 expr = value
                 for i in range(1, self.width, 2):
                     expr = f"replace({expr}, cu.tokens[{i}], cu.tokens[{i + 1}])"
             else:
                 expr = value
             exprs[column] = expr
-            if expr != value and column != "id":
-                changed.add(column)
-        return exprs, joins, changed
+        return exprs, joins
+
+    def _to_recompute(self):
+        """{table: fields} the ORM recomputes in a copy: its stored computed
+        fields that depend on a column the copy changes (a shifted date, a
+        remapped key, a new reference), except what users may set (computed
+        but not readonly: the value set on the template stands), a related
+        key into records the copy maps (remapped like the key it follows),
+        and what KEPT says."""
+        env, registry = self.env, self.env.registry
+        mapped = set(self.tables) | set(self.strategy)
+        result = {}
+        for table in self.order:
+            model = self.catalog.model_of.get(table)
+            names = [
+                field.name
+                for field in (env[model]._fields.values() if model else ())
+                if field.store
+                and field.compute
+                and field.readonly
+                and field.name not in KEPT.get(model, ())
+                and not (
+                    field.related
+                    and field.type == "many2one"
+                    and env[field.comodel_name]._table in mapped
+                )
+                and any(
+                    path.split(".")[0] in self.changed[table]
+                    for path in registry.field_depends[field]
+                )
+            ]
+            if names:
+                result[table] = names
+        return result
 
     def _chunk(self, chunk, lo, hi):
         """Signals lo..hi (of chunk ``chunk``): draw, then copy, then let the
@@ -1728,8 +1555,7 @@ class Generator:
         used = defaultdict(int)
         links = []
         for copy_no, d in enumerate(draws):
-            core = d["unit"]
-            shift = dt.timedelta(weeks=d["weeks"])
+            core, shift = d["unit"], WEEK * d["weeks"]
             new = {}
             for text, kind, moment in core.tokens:
                 when = moment + shift
@@ -1738,39 +1564,34 @@ class Generator:
                     if kind == "reference"
                     else f"MMA{when.year}-{d['index'] + 1:07d}"
                 )
-            signal_ref = next(new[t] for t, k, _m in core.tokens if k == "reference")
-            anchors = {}
-            for unit, moved, tokens in [
-                (core, shift, new),
-                *(
-                    (
-                        u,
-                        d["received"] - u.received,
-                        dict.fromkeys((t for t, _k, _m in u.tokens), signal_ref),
-                    )
-                    for u in d["decorations"]
-                ),
-            ]:
+            reference = next(new[t] for t, k, _m in core.tokens if k == "reference")
+            for unit in [core, *d["decorations"]]:
                 bases = {}
                 for table, ids in unit.rows.items():
                     bases[table] = used[table]
                     used[table] += len(ids)
                 if unit is core:
                     anchors = {t: bases[t] + r for t, r in unit.anchor_rank.items()}
-                links.append([d, copy_no, unit, moved, tokens, bases, anchors])
+                else:
+                    new = {t: reference for t, _k, _m in unit.tokens}
+                moved = shift if unit is core else d["received"] - unit.received
+                links.append((d, copy_no, unit, moved, new, bases, anchors))
         tick("draws")
-        # reserve the ids of the chunk in each table's sequence
-        first = {}
-        for table, count in used.items():
-            cr.execute(
-                "SELECT setval(%(s)s, nextval(%(s)s) + %(n)s - 1)",
-                {"s": f"{table}_id_seq", "n": count},
+        # the ids of the chunk, reserved in each table's sequence at once
+        tables = sorted(used)
+        cr.execute(
+            "SELECT "  # noqa: S608
+            + ", ".join(
+                f"setval('{t}_id_seq', nextval('{t}_id_seq') + {used[t]} - 1)"
+                for t in tables
             )
-            first[table] = cr.fetchone()[0] - count + 1
-        width = len(self.order)
+        )
+        first = {
+            t: last - used[t] + 1 for t, last in zip(tables, cr.fetchone(), strict=True)
+        }
         lines = []
         for d, copy_no, unit, moved, new, bases, anchors in links:
-            numbers, heads = ["NULL"] * width, ["NULL"] * width
+            numbers, heads = ["NULL"] * len(self.order), ["NULL"] * len(self.order)
             for table, base in bases.items():
                 numbers[self.number[table] - 1] = str(first[table] + base)
             for table, offset in anchors.items():
@@ -1780,25 +1601,22 @@ class Generator:
             days = (self.now + moved).date() - self.now.date()
             lines.append(
                 f"{copy_no}\t{unit.index}\t{d['company']}\t{d['categorie']}\t"
-                f"{moved.total_seconds()} seconds\t{days.days}\t"
-                f"{copy_text(tokens)}\t{{{','.join(numbers)}}}\t"
-                f"{{{','.join(heads)}}}\t{self._map_array(d['company'], d['rot'])}\n"
+                f"{copy_text(moved)}\t{days.days}\t{copy_text(tokens)}\t"
+                f"{{{','.join(numbers)}}}\t{{{','.join(heads)}}}\t"
+                f"{self._map_array(d['company'], d['rot'])}\n"
             )
-        if self.cover:
-            for d, _copy_no, unit, _m, _n, bases, anchors in links:
-                if unit is d["unit"]:
-                    self.origin[
-                        first["ondermijning_signaal"] + anchors["ondermijning_signaal"]
-                    ] = unit.signal_id
+            if self.cover and unit is d["unit"]:
+                signal = first["ondermijning_signaal"] + anchors["ondermijning_signaal"]
+                self.origin[signal] = unit.signal_id
         cr.execute("TRUNCATE gen_cu")
         cr.copy_expert("COPY gen_cu FROM STDIN", io.StringIO("".join(lines)))
-        cr.execute("ANALYZE gen_cu")
+        if chunk * CHUNK <= self.first:
+            cr.execute("ANALYZE gen_cu")  # the next chunks look the same
         tick("load")
         counts = {}
         for table in self.order:
             cr.execute(self.sql[table])
             counts[table] = cr.rowcount
-            tick(f"  {table} ({cr.rowcount})")
         tick("inserts")
         new_ids = {t: range(first[t], first[t] + n) for t, n in used.items()}
         for table, ids in new_ids.items():
@@ -1814,44 +1632,10 @@ class Generator:
         def tick(label):
             if DEBUG:
                 now = time.perf_counter()
-                if now - last[0] > 0.2 or not label.startswith(" "):
-                    self.log(f"    {label}: {now - last[0]:.2f} s")
+                self.log(f"    {label}: {now - last[0]:.2f} s")
                 last[0] = now
 
         return tick
-
-    def _to_recompute(self):
-        """{table: fields} the ORM recomputes in a copy: its stored computed
-        fields that depend on a column the copy changes (a shifted date, a
-        remapped key, a new reference), except what users may set (computed
-        but not readonly: the value set on the template stands), a related
-        key into records the copy maps (remapped like the key it follows),
-        and what KEPT says."""
-        env, registry = self.env, self.env.registry
-        mapped = set(self.tables) | set(self.strategy)
-        result = {}
-        for table in self.order:
-            model = self.catalog.model_of.get(table)
-            if not model or not self.changed.get(table):
-                continue
-            result[table] = [
-                field.name
-                for field in env[model]._fields.values()
-                if field.store
-                and field.compute
-                and field.readonly
-                and field.name not in KEPT.get(model, ())
-                and not (
-                    field.related
-                    and field.type == "many2one"
-                    and env[field.comodel_name]._table in mapped
-                )
-                and any(
-                    path.split(".")[0] in self.changed[table]
-                    for path in registry.field_depends[field]
-                )
-            ]
-        return {table: names for table, names in result.items() if names}
 
     def _recompute(self, new_ids):
         """The ORM recomputes what depends on what the copies changed, and
@@ -1879,12 +1663,9 @@ class Generator:
     def _draw(self, rng, index):
         """Everything about signal number ``index``: its template, gemeente,
         users, category, place in time and decorations."""
-        if rng.random() < self.open_share:
-            step = weighted(rng, OPEN_WEIGHTS)
-            road = weighted(rng, {r: share for r, share, _s in OPEN_ROADS[step]})
-        else:
-            state = weighted(rng, END_WEIGHTS)
-            road = weighted(rng, {r: share for r, share, _s in ENDED_ROADS[state]})
+        roads = OPEN_ROADS if rng.random() < self.open_share else ENDED_ROADS
+        _share, choices = roads[weighted(rng, {k: s for k, (s, _r) in roads.items()})]
+        road = weighted(rng, {name: share for name, share, _steps in choices})
         unit = rng.choice(self.by_road[road])
         covered = index - self.first
         if self.cover and 0 <= covered < len(self.templates):
@@ -1893,9 +1674,8 @@ class Generator:
         company = rng.choices(self.company_ids, self.company_weights)[0]
         decorations = []
         if rng.random() < DECORATIONS["subject"]:
-            decorations += rng.sample(
-                self.by_kind["subject"], 1 if rng.random() < 0.8 else 2
-            )
+            count = 1 if rng.random() < 0.8 else 2
+            decorations += rng.sample(self.by_kind["subject"], count)
         for kind in ("note", "document", "agenda"):
             if rng.random() < DECORATIONS[kind]:
                 decorations.append(rng.choice(self.by_kind[kind]))
@@ -1905,7 +1685,7 @@ class Generator:
             "index": index,
             "unit": unit,
             "weeks": weeks,
-            "received": unit.received + dt.timedelta(weeks=weeks),
+            "received": unit.received + WEEK * weeks,
             "company": company,
             "rot": rng.randrange(120),
             "categorie": rng.choices(self.categories, self.category_weights)[0],
@@ -1916,9 +1696,9 @@ class Generator:
         """How many weeks (back) a copy of ``unit`` is moved: an open signal
         stays open and young enough for its step, an ended one ended before
         today and is still kept (or, for ``--expired``, is past its date)."""
-        earliest = self.now - dt.timedelta(days=365 * self.years)
+        earliest = self.now - DAY * 365 * self.years
         if unit.open_step:
-            earliest = self.now - dt.timedelta(days=OPEN_AGE[unit.open_step])
+            earliest = self.now - DAY * STEP_DAYS[unit.open_step][2]
             return rng.randint(min(0, -((unit.received - earliest) // WEEK)), 0)
         today = dt.datetime.combine(self.today, dt.time())
         latest = -((unit.date_end - today) // WEEK) - 1
@@ -1926,8 +1706,7 @@ class Generator:
         if unit.date_destroy:
             destroy = dt.datetime.combine(unit.date_destroy, dt.time())
             if self.expired and rng.random() < self.expired:
-                top = (today - destroy - 4 * DAY) // WEEK
-                return top - rng.randint(0, 25)
+                return (today - destroy - 4 * DAY) // WEEK - rng.randint(0, 25)
             lowest = max(lowest, (today - destroy + 4 * DAY) // WEEK + 1)
         return rng.randint(lowest, latest) if lowest <= latest else latest
 
@@ -1951,13 +1730,12 @@ class Generator:
         """Prefix, suffix and padding of the gemeente's references of a year
         (what ir.sequence's get_next_char puts around the number)."""
         key = ("format", company_id, year)
-        if key not in self.counter:
-            day = f"{year}-06-30"
+        if key not in self.sequences:
             sequence = self._sequence(company_id).with_context(
-                ir_sequence_date=day, ir_sequence_date_range=f"{year}-01-01"
+                ir_sequence_date=f"{year}-06-30", ir_sequence_date_range=f"{year}-01-01"
             )
-            self.counter[key] = (*sequence._get_prefix_suffix(), sequence.padding)
-        return self.counter[key]
+            self.sequences[key] = (*sequence._get_prefix_suffix(), sequence.padding)
+        return self.sequences[key]
 
     def _sequence(self, company_id):
         """The gemeente's reference sequence; the ORM makes it (with the
@@ -1969,9 +1747,8 @@ class Generator:
                 ("company_id", "=", company_id),
             ]
             if not Sequence.search(domain, limit=1):
-                self.env["ondermijning.signaal"].sudo()._next_reference(
-                    self.env["res.company"].browse(company_id)
-                )
+                company = self.env["res.company"].browse(company_id)
+                self.env["ondermijning.signaal"].sudo()._next_reference(company)
             self.sequences[company_id] = Sequence.search(domain, limit=1)
         return self.sequences[company_id]
 
@@ -1988,101 +1765,90 @@ class Generator:
         ) or sequence._create_date_range_seq(day)
 
     def _advance_sequences(self):
-        """Each gemeente's year continues after the last number used."""
-        for key, number in sorted(self.counter.items(), key=str):
-            if key[0] == "format":
-                continue
-            company_id, year = key
+        """Each gemeente's year goes on after the last number used."""
+        for (company_id, year), number in sorted(self.counter.items()):
             date_range = self._date_range(company_id, dt.datetime(year, 6, 30))
             if date_range.number_next_actual < number:
                 date_range.number_next_actual = number
 
-    def _drop_indexes(self, tables, indexes=True):
+    def _drop_indexes(self, indexes=True):
         """Foreign keys and (``indexes``) secondary indexes (not those of
-        other constraints) of the copied tables: dropped for a large load
-        and restored from their definitions afterwards, in the same
-        transaction (a foreign key is then checked in one pass instead of
-        row by row)."""
+        other constraints) of the copied tables: dropped for a large load,
+        restored from their definitions afterwards in the same transaction
+        (a foreign key is then checked in one pass, not row by row)."""
         cr = self.cr
         cr.execute(
             """
             SELECT c.conname, c.conrelid::regclass::text, pg_get_constraintdef(c.oid)
               FROM pg_constraint c
              WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(%s)""",
-            [tables],
+            [self.tables],
         )
-        dropped = []
-        for name, table, definition in cr.fetchall():
-            cr.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-            dropped.append(
-                (
-                    name,
-                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}",
-                )
-            )
+        constraints = cr.fetchall()
         cr.execute(
             """
             SELECT i.indexname, i.indexdef FROM pg_indexes i
              WHERE i.tablename = ANY(%s) AND i.schemaname = 'public'
-               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
-            [tables],
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                                WHERE c.conname = i.indexname)""",
+            [self.tables],
         )
-        indexes = cr.fetchall() if indexes else []
-        for name, _definition in indexes:
+        dropped = cr.fetchall() if indexes else []
+        for name, _definition in dropped:
             cr.execute(f"DROP INDEX {quote(name)}")
+        for name, table, definition in constraints:
+            cr.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+            dropped.append(
+                (
+                    name,
+                    f"ALTER TABLE {quote(table)} "
+                    f"ADD CONSTRAINT {quote(name)} {definition}",
+                )
+            )
         # indexes first, then the foreign keys (whose check uses them)
-        return indexes + dropped
+        return dropped
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument(
+    add = parser.add_argument
+    add("-c", "--config", required=True, help="Odoo configuration file")
+    add("-d", "--database", required=True)
+    add(
         "-n",
         "--signals",
         type=int,
         required=True,
-        help="number of signals the database should hold (topped up)",
+        help="signals the database should hold",
     )
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--gemeenten", type=int, default=14)
-    parser.add_argument(
-        "--years", type=int, default=5, help="depth of the data (years)"
-    )
-    parser.add_argument(
-        "--open", type=float, default=0.07, help="share of open signals"
-    )
-    parser.add_argument(
+    add("--seed", type=int, default=7)
+    add("--gemeenten", type=int, default=14)
+    add("--years", type=int, default=5, help="depth of the data (years)")
+    add("--open", type=float, default=0.07, help="share of open signals")
+    add(
         "--expired",
         type=float,
         default=0.0,
-        help="share of ended signals whose retention has already expired",
+        help="share of ended signals past retention",
     )
-    parser.add_argument(
+    add(
         "--today",
         type=dt.date.fromisoformat,
-        default=None,
-        help="the day the data is generated for (default today)",
+        help="the day of the data (default today)",
     )
-    parser.add_argument(
-        "--variants", type=int, default=3, help="templates per road of the stappenplan"
-    )
-    parser.add_argument(
-        "--subjects", type=int, default=2000, help="size of the pool of subjects"
-    )
-    parser.add_argument(
+    add("--variants", type=int, default=3, help="templates per road of the stappenplan")
+    add("--subjects", type=int, default=2000, help="size of the pool of subjects")
+    add(
         "--project",
         action="store_true",
-        help="also a project.task per signal (baseline; needs 'project')",
+        help="a project.task twin per signal (baseline)",
     )
-    parser.add_argument(
+    add(
         "--indexes",
         choices=["auto", "keep", "rebuild"],
         default="auto",
-        help="drop foreign keys and indexes of the copied tables during the load "
-        "and restore them after: 'auto' when adding 5*10^4 or more signals and "
-        "more than the table holds",
+        help="drop the copied tables' indexes during the load and rebuild them after "
+        "(auto: when adding 5*10^4 or more signals and more than there are)",
     )
     return parser.parse_args(argv)
 
@@ -2115,12 +1881,11 @@ def main(argv):
         generator.setup()
         cr.commit()
         print(
-            f"setup (ORM: gemeenten, users, overleggen): {time.perf_counter() - t0:.1f} s"
+            "setup (ORM: gemeenten, users, overleggen): "
+            f"{time.perf_counter() - t0:.1f} s"
         )
-        result = generator.top_up(
-            args.signals,
-            drop_indexes={"auto": None, "keep": False, "rebuild": True}[args.indexes],
-        )
+        indexes = {"auto": None, "keep": False, "rebuild": True}[args.indexes]
+        result = generator.top_up(args.signals, drop_indexes=indexes)
         cr.commit()
     if result["added"]:
         counts = ", ".join(f"{t} {n}" for t, n in sorted(result["counts"].items()))
