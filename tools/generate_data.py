@@ -472,7 +472,7 @@ class Generator:
                 for o in Overleg.search(
                     [
                         ("company_id", "=", company.id),
-                        ("name", "=like", "Ondermijningsoverleg %"),
+                        ("overleg_type", "=", "ondermijningsoverleg"),
                     ]
                 )
             }
@@ -483,7 +483,7 @@ class Generator:
             ]
             vals += [
                 {
-                    "name": f"Ondermijningsoverleg {month:%m-%Y}",
+                    "overleg_type": "ondermijningsoverleg",
                     "company_id": company.id,
                     "date": dt.datetime.combine(month + 14 * DAY, dt.time(9, 0)),
                     "state": "gehouden" if month < months[0] else "gepland",
@@ -573,8 +573,10 @@ class Generator:
                     for _variant in range(self.variants):
                         self._template(move, random.Random(rng.random()), road, steps)
             self._decorations(move, random.Random(rng.random()))
-        # the retention engine seals what ended (its daily job)
+        # the retention engine seals what ended (its daily job), which may
+        # take rows away (a sealed signal's followers and activities)
         self.env["ondermijning.bewaartermijn"].sudo()._seal_ended_signals(self.today)
+        self._prune()
         Signal = self.env["ondermijning.signaal"].sudo()
         for index, unit in enumerate(self.units):
             unit.index = index
@@ -586,6 +588,44 @@ class Generator:
                         (signal.casus_id.name, "reference", signal.casus_id.create_date)
                     )
         return self.units
+
+    def _prune(self):
+        """Take out of the units the rows that are gone since they were made,
+        and the relation rows that pointed at them."""
+        self.env.flush_all()
+        ids = defaultdict(set)
+        for unit in self.units:
+            for table, rows in unit.rows.items():
+                ids[table] |= set(rows)
+        gone = set()
+        for table, wanted in ids.items():
+            self.cr.execute(
+                f"SELECT id FROM {quote(table)} WHERE id = ANY(%s)",  # noqa: S608
+                [sorted(wanted)],
+            )
+            gone |= {
+                (table, i) for i in wanted - {row[0] for row in self.cr.fetchall()}
+            }
+        if not gone:
+            return
+        for unit in self.units:
+            unit.rows = {
+                table: [i for i in rows if (table, i) not in gone]
+                for table, rows in unit.rows.items()
+            }
+            unit.rows = {table: rows for table, rows in unit.rows.items() if rows}
+            for table, rows in unit.rel.items():
+                fks = self.catalog.fks[table]
+                columns = list(self.catalog.columns[table])
+                unit.rel[table] = [
+                    row
+                    for row in rows
+                    if not any(
+                        (fks[c], v) in gone
+                        for c, v in zip(columns, row, strict=True)
+                        if c in fks
+                    )
+                ]
 
     def _as(self, role, index=0):
         """A user of the template gemeente, with the rights to do anything:
@@ -617,15 +657,11 @@ class Generator:
                 ]
             elif step[0] == "casus":
                 states = [
-                    "w5",
-                    "plan",
-                    "uitvoering",
-                    "done",
-                    "monitoring",
-                    "afgesloten",
+                    *("check_2a", "plan", "check_2b", "uitvoering", "done"),
+                    *("monitoring", "afgesloten"),
                 ]
                 reached = (
-                    rng.choice([0, 2, 3])
+                    rng.choice([0, 2, 4])
                     if step[1] == "open"
                     else states.index(step[1]) + 1
                 )
@@ -800,6 +836,10 @@ class Generator:
             task.write({"stage_id": stage.id, **done})
 
     def _weeg(self, rng, signal, weging_type, code, medewerker):
+        """A weging as its role records it, answering what the outcome needs
+        (the stappenplan's ``needs``) and what the weging always asks."""
+        from odoo.addons.ondermijning_signalen import stappenplan
+
         outcome = self.env.ref(f"ondermijning_signalen.uitkomst_{weging_type}_{code}")
         env = self._as("team") if weging_type in ("beslis", "w4") else medewerker
         vals = {
@@ -808,48 +848,79 @@ class Generator:
             "uitkomst_id": outcome.id,
             "motivation": rng.choice(MOTIVATIONS),
         }
-        if weging_type == "w1" and outcome.positive:
-            Indicator = env["ondermijning.indicator"]
-            for field, kind in (
-                ("indicator_ids", "verankering"),
-                ("signalering_ids", "signalering"),
-            ):
-                vals[field] = [
-                    (4, rng.choice(Indicator.search([("kind", "=", kind)])).id)
-                ]
         if weging_type == "w2b":
+            vals["subject_kind"] = rng.choice(["subject", "object"])
             vals["register"] = rng.choice(["bag", "brp", "kvk", "kadaster"])
-        if weging_type == "w3":
-            vals.update(is_concrete=outcome.positive, is_recent=outcome.positive)
-            vals["is_trend"] = rng.random() < 0.3
-        if outcome.needs_referral:
+        if outcome.offers_referral:  # "zo nodig doorverwezen": here it is
             vals["referred_to"] = rng.choice(REFERRALS)
-        if outcome.needs_afdeling:
-            afdelingen = env["ondermijning.afdeling"].search(
-                [("company_id", "=", signal.company_id.id)]
-            )
-            vals["afdeling_id"] = rng.choice(afdelingen).id
+        for need in stappenplan.outcome(weging_type, code).needs:
+            vals.update(self._answer(rng, env, signal, need))
         env["ondermijning.weging"].create(vals)
+
+    def _answer(self, rng, env, signal, need):
+        """What answering one need of an outcome takes."""
+
+        def pick(model, domain=()):
+            return rng.choice(env[model].search(list(domain))).id
+
+        answers = {
+            "verankering": lambda: {
+                "indicator_ids": [
+                    (4, pick("ondermijning.indicator", [("kind", "=", "verankering")]))
+                ],
+                "signalering_ids": [
+                    (4, pick("ondermijning.indicator", [("kind", "=", "signalering")]))
+                ],
+            },
+            "taak": lambda: {"taak_id": pick("ondermijning.taak")},
+            "grondgebied": lambda: {"within_gemeente": True},
+            "buiten_grondgebied": lambda: {"within_gemeente": False},
+            "criteria_voldaan": lambda: {
+                "criterium_ids": [
+                    (
+                        6,
+                        0,
+                        env["ondermijning.weging.criterium"]
+                        .search([("required", "=", True)])
+                        .ids,
+                    )
+                ]
+            },
+            "afdeling": lambda: {
+                "afdeling_id": pick(
+                    "ondermijning.afdeling", [("company_id", "=", signal.company_id.id)]
+                )
+            },
+            # what earlier steps recorded
+            "weging3_zwaar": dict,
+            "relevant_hit": dict,
+        }
+        if need not in answers:
+            raise RuntimeError(
+                f"the generator does not know how to answer '{need}' (a need of "
+                "an outcome in stappenplan.OUTCOMES): add it to Generator._answer"
+            )
+        return answers[need]()
 
     def _casus(self, rng, signal, state, durations):
         """Stap 4 and monitoring: the casus the signal's weging 4 opened."""
         casus = signal.casus_id
-        if state == "w5":
+        if state in ("check_2a", "check_2b"):
             env = self._as("privacy")
-            env["ondermijning.weging"].create(
-                {
-                    "casus_id": casus.id,
-                    "weging_type": "w5",
-                    "uitkomst_id": env.ref(
-                        "ondermijning_signalen.uitkomst_w5_akkoord"
-                    ).id,
-                    "motivation": "Gegevensdeling getoetst aan het convenant.",
-                    "pc2a_partner_ids": [(6, 0, self.politie.ids)],
-                    "pc2a_data": "Bevindingen van de bronnen",
-                    "pc2b_exchange": "Gegevens over het pand en de eigenaar",
-                    "pc2b_permitted": True,
-                }
-            )
+            vals = {
+                "casus_id": casus.id,
+                "weging_type": "w5",
+                "privacy_check": state[-2:],
+                "uitkomst_id": env.ref("ondermijning_signalen.uitkomst_w5_akkoord").id,
+                "motivation": "Gegevensdeling getoetst aan het convenant.",
+            }
+            if state == "check_2a":
+                vals["pc2a_partner_ids"] = [(6, 0, self.politie.ids)]
+                vals["pc2a_data"] = "Bevindingen van de bronnen"
+            else:
+                vals["pc2b_exchange"] = "Gegevens over het pand en de eigenaar"
+                vals["pc2b_permitted"] = True
+            env["ondermijning.weging"].create(vals)
         elif state == "plan":
             instruments = self.env["ondermijning.instrument"].search([])
             interventions = [
@@ -929,7 +1000,7 @@ class Generator:
             overleg = self.env["ondermijning.overleg"].search(
                 [
                     ("company_id", "=", self.template_company.id),
-                    ("name", "=like", "Ondermijningsoverleg %"),
+                    ("overleg_type", "=", "ondermijningsoverleg"),
                     ("date", ">=", received.replace(day=1)),
                 ],
                 order="date",
@@ -1302,7 +1373,7 @@ class Generator:
         cr.execute("""
             INSERT INTO gen_month
             SELECT company_id, date_trunc('month', date)::date, min(id)
-              FROM ondermijning_overleg WHERE name LIKE 'Ondermijningsoverleg %%'
+              FROM ondermijning_overleg WHERE overleg_type = 'ondermijningsoverleg'
           GROUP BY 1, 2;
             ANALYZE gen_month""")
 
