@@ -340,7 +340,9 @@ class Bench:
                     self.generator_speed.append(
                         f"{result['added']} signals "
                         f"(+ {result['rows'] - result['added']} rows in other tables) "
-                        f"in {result['seconds']:.0f} s = {speed:.0f} signals/s, "
+                        f"in {result['seconds']:.0f} s (of which "
+                        f"{result['template_seconds']:.0f} s for the templates) = "
+                        f"{speed:.0f} signals/s, "
                         f"{result['rows'] / result['seconds']:.0f} rows/s"
                     )
                     self.log("  generated: " + self.generator_speed[-1])
@@ -432,11 +434,10 @@ class Bench:
             [company.id],
         )
         signal_id, signal_name = cr.fetchone()
-        project_id = generator.projects[company.id]
+        project_id = generator.projects[company.id].id
         cr.execute(
-            "SELECT id FROM project_task WHERE project_id = %s AND name LIKE %s "
-            "LIMIT 1",
-            [project_id, signal_name + " %"],
+            "SELECT id FROM project_task WHERE project_id = %s AND name = %s LIMIT 1",
+            [project_id, f"Signaal {signal_name}"],
         )
         task_id = cr.fetchone()[0]
         cr.execute(
