@@ -68,7 +68,7 @@ class TestGenerator(TransactionCase):
         self.assertEqual(copies.company_id, self.companies)
         self.assertEqual(
             set(copies.mapped("stage_code")),
-            {"stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"},
+            set(generate_data.SP.STEP_ORDER),
         )
         self.assertEqual(
             set(copies.mapped("end_state")) - {False},

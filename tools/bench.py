@@ -429,9 +429,9 @@ class Bench:
         # (wegingen, consultations, subjects, chatter) and its twin task
         cr.execute(
             """SELECT id, name FROM ondermijning_signaal
-                       WHERE company_id = %s AND stage_code = 'stap3' AND NOT is_sealed
+                       WHERE company_id = %s AND stage_code = %s AND NOT is_sealed
                     ORDER BY date_received DESC LIMIT 1""",
-            [company.id],
+            [company.id, generate_data.SP.BRONNEN],
         )
         signal_id, signal_name = cr.fetchone()
         project_id = generator.projects[company.id].id

@@ -51,14 +51,30 @@ Set GEN_DEBUG=1 for the time of each part.
 import argparse
 import contextlib
 import datetime as dt
+import importlib.util
 import io
 import os
+import pathlib
 import random
 import re
 import sys
 import time
 from collections import defaultdict
 
+
+def _stappenplan():
+    """The stappenplan's one definition (plain Python), read before Odoo is
+    loaded: the steps, wegingen and casus states the roads below follow."""
+    path = pathlib.Path(__file__).resolve().parent.parent / "ondermijning_signalen"
+    spec = importlib.util.spec_from_file_location(
+        "stappenplan", path / "stappenplan.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SP = _stappenplan()
 CHUNK = 10000
 DEBUG = os.environ.get("GEN_DEBUG")
 DAY = dt.timedelta(days=1)
@@ -144,13 +160,13 @@ ROLES = {
 # Days a signal spends in each step (uniform between the bounds), and at
 # most this many days old an open signal in that step
 STEP_DAYS = {
-    "stap1": (1, 14, 21),
-    "stap2": (3, 30, 60),
-    "stap3": (10, 60, 150),
-    "stap4": (30, 180, 400),
-    "monitoring": (90, 365, 900),
+    SP.INTAKE: (1, 14, 21),
+    SP.WEGING3: (3, 30, 60),
+    SP.BRONNEN: (10, 60, 150),
+    SP.CASUS: (30, 180, 400),
+    SP.MONITORING: (90, 365, 900),
 }
-TASK_STAGES = ["stap1", "stap2", "stap3", "stap4", "monitoring", "afgesloten"]
+TASK_STAGES = SP.STEP_ORDER
 
 # The roads through the stappenplan: (name, share, steps), by open step (of
 # the open signals) and by end state (of the ended ones).
@@ -159,21 +175,31 @@ INTAKE = [
     (W, "w1", "ondermijning"),
     (W, "w2a", "gemeentelijke_taak"),
     (W, "w2b", "binnen_gemeente"),
-    ("move", "stap2"),
+    ("move", SP.WEGING3),
 ]
 W3 = (W, "w3", "voldoende_zwaar")
-STAP2 = [*INTAKE, W3, (W, "beslis", "vervolganalyse"), ("move", "stap3")]
-CASUS = [*STAP2, ("sources", "hit"), (W, "w4", "casusoverleg"), ("move", "stap4")]
+STAP2 = [*INTAKE, W3, (W, "beslis", "vervolganalyse"), ("move", SP.BRONNEN)]
+CASUS = [*STAP2, ("sources", "hit"), (W, "w4", "casusoverleg"), ("move", SP.CASUS)]
 HITS_W4 = [*STAP2, ("sources", "hit")]
 OPEN_ROADS = {
-    "stap1": (
+    SP.INTAKE: (
         40,
-        [("stap1", 1, []), ("stap1_w1", 1, INTAKE[:1]), ("stap1_w2a", 1, INTAKE[:2])],
+        [
+            (SP.INTAKE, 1, []),
+            (f"{SP.INTAKE}_w1", 1, INTAKE[:1]),
+            (f"{SP.INTAKE}_w2a", 1, INTAKE[:2]),
+        ],
     ),
-    "stap2": (25, [("stap2", 7, INTAKE), ("stap2_w3", 3, [*INTAKE, W3])]),
-    "stap3": (15, [("stap3", 1, [*STAP2, ("sources", "open")])]),
-    "stap4": (12, [("stap4", 1, [*CASUS, ("casus", "open")])]),
-    "monitoring": (8, [("monitoring", 1, [*CASUS, ("casus", "monitoring")])]),
+    SP.WEGING3: (
+        25,
+        [(SP.WEGING3, 7, INTAKE), (f"{SP.WEGING3}_w3", 3, [*INTAKE, W3])],
+    ),
+    SP.BRONNEN: (15, [(SP.BRONNEN, 1, [*STAP2, ("sources", "open")])]),
+    SP.CASUS: (12, [(SP.CASUS, 1, [*CASUS, ("casus", "open")])]),
+    SP.MONITORING: (
+        8,
+        [(SP.MONITORING, 1, [*CASUS, ("casus", SP.CASUS_MONITORING)])],
+    ),
 }
 ENDED_ROADS = {
     "niet_in_behandeling": (40, [
@@ -195,7 +221,7 @@ ENDED_ROADS = {
         ("riec_w4", 4, [*HITS_W4, (W, "w4", "riec")]),
     ]),
     "casus_afgesloten": (14, [
-        ("casus_afgesloten", 1, [*CASUS, ("casus", "afgesloten")]),
+        ("casus_afgesloten", 1, [*CASUS, ("casus", SP.CASUS_CLOSED)]),
     ]),
 }  # fmt: skip
 # Decorations: share of the signals that get one
@@ -503,7 +529,7 @@ class Generator:
             self.task_stage[code] = Stage.search(
                 [("name", "=", name), ("user_id", "=", False)], limit=1
             ) or Stage.create(
-                {"name": name, "sequence": sequence, "fold": code == "afgesloten"}
+                {"name": name, "sequence": sequence, "fold": code == SP.LAST_STEP}
             )
         Project = env["project.project"]
         self.projects = {}
@@ -658,7 +684,7 @@ class Generator:
             elif step[0] == "casus":
                 states = [
                     *("check_2a", "plan", "check_2b", "uitvoering", "done"),
-                    *("monitoring", "afgesloten"),
+                    *(SP.CASUS_MONITORING, SP.CASUS_CLOSED),
                 ]
                 reached = (
                     rng.choice([0, 2, 4])
@@ -668,20 +694,23 @@ class Generator:
                 actions += [("casus", state) for state in states[:reached]]
             else:
                 actions.append(step)
-        timed, start, stap, group = [], 0.0, "stap1", []
+        timed, start, stap, group = [], 0.0, SP.FIRST_STEP, []
         for action in [*actions, ("end",)]:
             group.append(action)
-            if action[0] not in ("move", "end") and action != ("casus", "monitoring"):
+            if action[0] not in ("move", "end") and action != (
+                "casus",
+                SP.CASUS_MONITORING,
+            ):
                 continue
             span = durations[stap]
             for i, item in enumerate(group):
-                if item == ("casus", "afgesloten"):  # when its monitoring ran out
+                if item == ("casus", SP.CASUS_CLOSED):  # when its monitoring ran out
                     timed.append((start + span + 0.5, item))
                 elif item[0] != "end":
                     timed.append((start + span * (i + 1) / (len(group) + 1), item))
-            if action[0] == "move" or action == ("casus", "monitoring"):
+            if action[0] == "move" or action == ("casus", SP.CASUS_MONITORING):
                 start += span
-                stap = action[1] if action[0] == "move" else "monitoring"
+                stap = action[1] if action[0] == "move" else SP.MONITORING
                 timed[-1] = (start, action)
             group = []
         return timed
@@ -790,7 +819,7 @@ class Generator:
             {
                 "name": f"Signaal {signal.name}",
                 "project_id": self.projects[self.template_company.id].id,
-                "stage_id": self.task_stage["stap1"].id,
+                "stage_id": self.task_stage[SP.FIRST_STEP].id,
                 "user_ids": [(6, 0, [env.uid])],
                 "date_deadline": deadline,
             }
@@ -940,13 +969,14 @@ class Generator:
             )
         elif state == "done":
             casus.interventie_ids.write({"state": "afgerond", "result": "Uitgevoerd."})
-        elif state == "monitoring":
+        elif state == SP.CASUS_MONITORING:
             casus.write(
                 {
                     "result": rng.choice(["bereikt", "deels", "niet"]),
                     "result_note": "Resultaat besproken in het casusoverleg.",
-                    "monitoring_until": dt.date.today() + DAY * durations["monitoring"],
-                    "state": "monitoring",
+                    "monitoring_until": dt.date.today()
+                    + DAY * durations[SP.MONITORING],
+                    "state": SP.CASUS_MONITORING,
                 }
             )
         else:  # uitvoering, afgesloten
