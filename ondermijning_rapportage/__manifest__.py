@@ -19,6 +19,8 @@
         "security/ir.model.access.csv",
         "security/ondermijning_rapportage_security.xml",
         "views/ondermijning_statistiek_views.xml",
+        "views/ondermijning_statistiek_interventie_views.xml",
+        "views/ondermijning_statistiek_campagne_views.xml",
         "wizards/ondermijning_export_wizard_views.xml",
         "wizards/ondermijning_register_import_views.xml",
         "views/ondermijning_rapportage_menus.xml",

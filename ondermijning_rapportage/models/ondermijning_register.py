@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.ondermijning_signalen.tools import lead_times
 
+from ..report import ondermijning_register_reader as reader
 from ..report import ondermijning_workbooks as workbooks
 
 _logger = logging.getLogger(__name__)
@@ -34,6 +35,23 @@ REGISTER_FIELDS = {
     "end_state": "end_state",
     "date_end": "date_end",
     "user": "user_id",
+}
+# MMA register column key (the import format) -> field of ondermijning.signaal
+MMA_REGISTER_FIELDS = {
+    "mma_number": "mma_number",
+    "date_received": "date_received",
+    "mma_date_received": "mma_date_received",
+    "mma_date_opened": "mma_date_opened",
+    "categorie": "categorie_id",
+    "mma_discipline": "mma_discipline",
+    "bt_tafel_date": "bt_tafel_date",
+    "mma_follow_up": "mma_follow_up",
+    "herkomst": "herkomst_id",
+    "channel": "channel",
+    "wijk": "wijk_id",
+    "date_facts": "date_facts",
+    "facts_location": "facts_location",
+    "description": "description",
 }
 LEAD_KEYS = lead_times.LEAD_FIELDS
 LEAD_DATE_FIELDS = lead_times.LEAD_DATE_FIELDS
@@ -117,14 +135,16 @@ class OndermijningRegister(models.AbstractModel):
         return columns
 
     @api.model
-    def _register_rows(self, domain, columns, batch_size=2000):
+    def _register_rows(self, domain, columns, batch_size=2000, field_map=None):
         """Rows of the register, searched and read as the current user, in
         batches by (received, id) so memory stays flat however large the
-        register. Every exported batch is written to the audit log."""
+        register. Every exported batch is written to the audit log.
+        ``field_map``: column key -> signal field (default the register's)."""
+        field_map = field_map or REGISTER_FIELDS
         Signal = self.env["ondermijning.signaal"]
         Signal.check_access("read")
         keys = {column.key for column in columns}
-        fnames = [REGISTER_FIELDS[key] for key in REGISTER_FIELDS if key in keys]
+        fnames = [field_map[key] for key in field_map if key in keys]
         if keys & set(LEAD_KEYS):
             fnames += [f for f in LEAD_DATE_FIELDS if f not in fnames]
         fnames = list(dict.fromkeys(fnames + ["date_received"]))
@@ -172,7 +192,7 @@ class OndermijningRegister(models.AbstractModel):
             last = (records[-1]["date_received"], records[-1]["id"])
             for values in records:
                 row = {}
-                for key, fname in REGISTER_FIELDS.items():
+                for key, fname in field_map.items():
                     if key not in keys:
                         continue
                     value = values[fname]
@@ -199,6 +219,42 @@ class OndermijningRegister(models.AbstractModel):
         rows = self._register_rows(domain, columns, batch_size=batch_size)
         return workbooks.write_register(
             fileobj, rows, columns=columns, progress=progress, progress_every=batch_size
+        )
+
+    # ------------------------------------------------------------------
+    # MMA register: the import format, so that an export imported into an
+    # empty register and exported again gives the same workbook
+    # ------------------------------------------------------------------
+    @api.model
+    def _mma_register_columns(self):
+        """The import format's columns whose fields the user may read (the
+        content -- time and place of the facts, the summary -- only for
+        those who may read it; rows are read as the user, so a partner's
+        clearance and the seal apply as in the register)."""
+        Signal = self.env["ondermijning.signaal"]
+        return [
+            workbooks.Column(column.key, column.header, column.kind, column.width)
+            for column in reader.IMPORT_COLUMNS
+            if Signal._fields[MMA_REGISTER_FIELDS[column.key]].is_accessible(self.env)
+        ]
+
+    @api.model
+    def _export_mma_register(self, fileobj, filters, progress=None, batch_size=2000):
+        """Write the MMA signals matching ``filters`` that the user may read
+        in the import format (one row per signal, oldest first). Returns
+        the number of rows."""
+        columns = self._mma_register_columns()
+        domain = self._signal_domain(dict(filters or {}, only_mma=True))
+        rows = self._register_rows(
+            domain, columns, batch_size=batch_size, field_map=MMA_REGISTER_FIELDS
+        )
+        return workbooks.write_register(
+            fileobj,
+            rows,
+            columns=columns,
+            sheet_name="MMA-register",
+            progress=progress,
+            progress_every=batch_size,
         )
 
     # ------------------------------------------------------------------

@@ -276,7 +276,8 @@ class OndermijningRegisterImporter(models.AbstractModel):
         if period is None:
             period = (IMPORT_EARLIEST, datetime.datetime.now(tz).date())
         row = reader.RegisterRow(raw, lookups, period, self.env._)
-        received = row.date("date_received", required=True)
+        received, received_time = row.moment("date_received", required=True)
+        facts_day, facts_time = row.moment("date_facts")
         mma_number = row.text("mma_number")
         herkomst = row.lookup("herkomst", "herkomst")
         if not herkomst and not row.text("herkomst"):
@@ -300,7 +301,8 @@ class OndermijningRegisterImporter(models.AbstractModel):
             "categorie_id": row.lookup("categorie", "categorie", required=True),
             "herkomst_id": herkomst,
             "mma_number": mma_number or False,
-            "mma_date_received": received if mma_number else False,
+            "mma_date_received": row.date("mma_date_received")
+            or (received if mma_number else False),
             "mma_date_opened": row.date("mma_date_opened", not_before=received)
             or False,
             "mma_discipline": row.lookup("mma_discipline", "mma_discipline") or False,
@@ -309,8 +311,9 @@ class OndermijningRegisterImporter(models.AbstractModel):
             "wijk_id": row.lookup("wijk", "wijk") or False,
         }
         if received:
-            noon = tz.localize(datetime.datetime.combine(received, datetime.time(12)))
-            vals["date_received"] = noon.astimezone(pytz.utc).replace(tzinfo=None)
+            vals["date_received"] = self._import_utc(tz, received, received_time)
+        if facts_day:
+            vals["date_facts"] = self._import_utc(tz, facts_day, facts_time)
         channel = row.lookup("channel", "channel")
         if channel or mma_number:
             vals["channel"] = channel or "mma_platform"
@@ -325,6 +328,14 @@ class OndermijningRegisterImporter(models.AbstractModel):
             "vals": vals,
             "errors": row.errors,
         }
+
+    @api.model
+    def _import_utc(self, tz, day, time=None):
+        """The stored (UTC) moment of a local day and time of the register;
+        a day without a time is taken at noon, so that its date is the same
+        in every time zone the gemeente's date is read in."""
+        local = tz.localize(datetime.datetime.combine(day, time or datetime.time(12)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _import_check_existing_numbers(self, company, results):

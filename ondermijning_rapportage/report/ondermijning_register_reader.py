@@ -38,10 +38,19 @@ IMPORT_COLUMNS = [
     ImportColumn(
         "date_received",
         "Ontvangen",
-        "date",
+        "datetime",
         True,
+        17,
+        "Datum (en tijd) waarop de melding is ontvangen (dd-mm-jjjj uu:mm); "
+        "zonder tijd: 12:00.",
+    ),
+    ImportColumn(
+        "mma_date_received",
+        "MMA ontvangen",
+        "date",
+        False,
         13,
-        "Datum waarop de melding is ontvangen (dd-mm-jjjj).",
+        "Datum waarop MMA de melding stuurde; leeg = de datum van ontvangst.",
     ),
     ImportColumn(
         "mma_date_opened",
@@ -104,6 +113,14 @@ IMPORT_COLUMNS = [
         "wijk", "Wijk", "text", False, 20, "Een bestaande wijk van de gemeente."
     ),
     ImportColumn(
+        "date_facts",
+        "Tijdstip feiten",
+        "datetime",
+        False,
+        17,
+        "Wanneer de feiten zich voordeden (dd-mm-jjjj uu:mm); zonder tijd: 12:00.",
+    ),
+    ImportColumn(
         "facts_location",
         "Plaats",
         "text",
@@ -128,7 +145,6 @@ IMPORT_HEADER_ALIASES = {
     "nummer": "mma_number",
     "ontvangen op": "date_received",
     "datum ontvangen": "date_received",
-    "mma ontvangen": "date_received",
     "datum melding": "date_received",
     "geopend op": "mma_date_opened",
     "datum geopend": "mma_date_opened",
@@ -144,6 +160,9 @@ IMPORT_HEADER_ALIASES = {
     "vervolg": "mma_follow_up",
     "resultaat / vervolg": "mma_follow_up",
     "herkomst": "herkomst",
+    "tijdstip": "date_facts",
+    "datum feiten": "date_facts",
+    "datum en tijd feiten": "date_facts",
     "locatie": "facts_location",
     "adres": "facts_location",
     "inhoud": "description",
@@ -245,6 +264,9 @@ def read_register(fileobj, max_rows=None, max_expanded=None):
         key = _header_key(value)
         if key and key not in positions:
             positions[key] = col
+    if "date_received" not in positions and "mma_date_received" in positions:
+        # a register that only keeps the date MMA sent a report
+        positions["date_received"] = positions["mma_date_received"]
 
     def generate():
         number, filled = 1, 0
@@ -338,6 +360,10 @@ class RegisterRow:
             if required:
                 self.missing(key)
             return None
+        return self.date_value(key, value, not_before)
+
+    def date_value(self, key, value, not_before=None):
+        """``value`` if it is plausible, else None (and the reason)."""
         first, last = self.period
         if not first <= value <= last:
             self.errors.append(
@@ -359,6 +385,29 @@ class RegisterRow:
             )
             return None
         return value
+
+    def moment(self, key, required=False):
+        """(plausible date, time of day or None) of a date-and-time column;
+        a cell without a time of day (or at exactly midnight) has none."""
+        try:
+            value = parse_moment(self.raw.get(key))
+        except (ValueError, OverflowError):
+            self.errors.append(
+                self._(
+                    "Invalid date in %(column)s: '%(value)s'",
+                    column=self.headers[key],
+                    value=self.text(key),
+                )
+            )
+            return None, None
+        day, time = value if value else (None, None)
+        if day is not None:
+            checked = self.date_value(key, day)
+            if checked is None:
+                return None, None
+        elif required:
+            self.missing(key)
+        return day, time
 
     def lookup(self, key, table, required=False):
         value = self.text(key)
@@ -394,6 +443,34 @@ DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%d-%m-%Y %H:%M:%S",
 )
+
+
+def parse_moment(value):
+    """(date, time of day or None) from a cell: a real date or datetime, or
+    text in a Dutch or ISO format; None for an empty cell; raises
+    ValueError. Times are rounded to the second (a spreadsheet keeps them
+    as fractions of a day); midnight counts as no time."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in DATE_FORMATS:
+            try:
+                value = datetime.datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(value)
+    if isinstance(value, datetime.datetime):
+        value = (value + datetime.timedelta(microseconds=500000)).replace(
+            microsecond=0
+        )
+        time = value.time()
+        return value.date(), (time if time != datetime.time(0) else None)
+    if isinstance(value, datetime.date):
+        return value, None
+    raise ValueError(value)
 
 
 def parse_date(value):

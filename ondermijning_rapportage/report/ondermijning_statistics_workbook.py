@@ -140,6 +140,56 @@ def _dashboard_charts(book, dashboard, row, n_months, sizes):
         dashboard.insert_chart(row, 0, chart)
 
 
+def _cross_sheet(book, name, tables, notes):
+    """A sheet of one or more tables, one under the other: a title, a
+    header (corner, column labels, Totaal), a row per value with its total,
+    a Totaal row (``totals``: the exact totals, or None for a list), then
+    the notes. Written top to bottom (the workbook streams its rows)."""
+    fmt = book.fmt
+    sheet = book.workbook.add_worksheet(name)
+    width = max((len(table["columns"]) for table in tables), default=0) + 2
+    sheet.set_column(0, 0, 44)
+    sheet.set_column(1, width, 14)
+    row = 0
+    for table in tables:
+        if table.get("title"):
+            sheet.write_string(row, 0, table["title"], fmt["bold"])
+            row += 1
+        totals = table.get("totals")
+        headers = [table.get("corner") or "", *table["columns"]]
+        if totals is not None:
+            headers.append("Totaal")
+        for col, header in enumerate(headers):
+            if isinstance(header, int):
+                sheet.write_number(row, col, header, fmt["header"])
+            else:
+                sheet.write_string(row, col, str(header), fmt["header"])
+        row += 1
+        for label, values, total in table["rows"]:
+            sheet.write_string(row, 0, str(label))
+            for col, value in enumerate(values, start=1):
+                book.write_cell(sheet, row, col, "int", value or 0)
+            if totals is not None:
+                book.write_total(sheet, row, len(values) + 1, total)
+            row += 1
+        if not table["rows"]:
+            sheet.write_string(row, 0, "(geen)", fmt["note"])
+            row += 1
+        if totals is not None:
+            per_column, grand_total = totals
+            sheet.write_string(row, 0, "Totaal", fmt["total"])
+            for col, value in enumerate(per_column, start=1):
+                book.write_total(sheet, row, col, value)
+            book.write_total(sheet, row, len(per_column) + 1, grand_total)
+            row += 1
+        row += 1
+    for note in notes or ():
+        if note:
+            _note(book, sheet, row, note)
+            row += 1
+    return sheet
+
+
 def write_statistics(fileobj, stats):
     """The statistics workbook: a Dashboard sheet with native charts, then
     one sheet per view of the figures.
@@ -153,6 +203,10 @@ def write_statistics(fileobj, stats):
       breakdowns: [(sheet name, label header, [(label, count, treated,
                     closed)], optional Totaal line (label, count, ...))]
       lead_times: [(stap label, count, average, median, p90)] (None = no data)
+      cross_sheets: [(sheet name, [table], [note])], a table being a dict:
+                title, corner (header of the label column), columns (labels),
+                rows [(label, [count per column], row total)], totals
+                ([per column], grand total) or None
       note: a line under every table (what "x" means), optional
     A figure withheld by disclosure control is the string "x".
     """
@@ -189,6 +243,8 @@ def write_statistics(fileobj, stats):
     lead_times = list(stats.get("lead_times") or [])
     sheet = _table_with_totals(book, "Doorlooptijden", LEAD_COLUMNS, lead_times)
     _note(book, sheet, len(lead_times) + 2, note)
+    for sheet_name, tables, notes in stats.get("cross_sheets") or []:
+        _cross_sheet(book, sheet_name, tables, notes)
     row = _dashboard_text(book, dashboard, stats)
     _dashboard_charts(book, dashboard, row, len(months), sizes)
     dashboard.activate()

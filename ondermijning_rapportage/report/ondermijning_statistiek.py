@@ -9,6 +9,10 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from odoo.addons.ondermijning_signalen import stappenplan
+from odoo.addons.ondermijning_signalen.models.ondermijning_campagne import (
+    campaign_tagged_sql,
+    in_campaign_sql,
+)
 from odoo.addons.ondermijning_signalen.models.ondermijning_signaal import CHANNELS
 from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst import (
     END_STATES,
@@ -80,6 +84,20 @@ class OndermijningStatistiek(models.Model):
     )
     mma_registered_late = fields.Boolean(string="MMA registered late", readonly=True)
     bt_tafel = fields.Boolean(string="BT-ondermijningstafel", readonly=True)
+    is_priority = fields.Boolean(
+        string="Priority",
+        readonly=True,
+        help="The category is one of the gemeente's priorities.",
+    )
+    in_campaign = fields.Boolean(
+        string="During a campaign",
+        readonly=True,
+        help="Received within the period of a campaign of its gemeente.",
+    )
+    campaign_tagged = fields.Boolean(
+        string="Tagged with a campaign",
+        readonly=True,
+    )
     stap = fields.Selection(REACHED_STEPS, string="Step reached", readonly=True)
     stage_code = fields.Selection(STAGE_CODES, string="Current step", readonly=True)
     end_state = fields.Selection(END_STATES, readonly=True)
@@ -147,6 +165,9 @@ class OndermijningStatistiek(models.Model):
                 s.mma_follow_up,
                 {late} AS mma_registered_late,
                 (s.bt_tafel_date IS NOT NULL) AS bt_tafel,
+                COALESCE(s.is_priority, FALSE) AS is_priority,
+                {in_campaign_sql("s")} AS in_campaign,
+                {campaign_tagged_sql("s")} AS campaign_tagged,
                 {reached} AS stap,
                 s.stage_code,
                 s.end_state,
@@ -182,6 +203,12 @@ class OndermijningStatistiek(models.Model):
                 t.mma_follow_up,
                 COALESCE(t.mma_registered_late, FALSE) AS mma_registered_late,
                 COALESCE(t.bt_tafel, FALSE) AS bt_tafel,
+                COALESCE((
+                    SELECT c.is_priority FROM ondermijning_categorie c
+                     WHERE c.id = t.categorie_id
+                ), FALSE) AS is_priority,
+                COALESCE(t.in_campaign, FALSE) AS in_campaign,
+                COALESCE(t.campaign_tagged, FALSE) AS campaign_tagged,
                 COALESCE(t.stap_reached, '{first}')::text AS stap,
                 '{last}'::varchar AS stage_code,
                 t.end_state,

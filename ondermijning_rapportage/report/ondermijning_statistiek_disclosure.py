@@ -55,6 +55,9 @@ DIMENSIONS = (
     "mma_follow_up",
     "mma_registered_late",
     "bt_tafel",
+    "is_priority",
+    "in_campaign",
+    "campaign_tagged",
     "stap",
     "stage_code",
     "end_state",
@@ -72,6 +75,12 @@ DATE_GRANULARITIES = (
     "quarter_number",
     "year_number",
 )
+# Labels of yes/no dimensions in the workbooks.
+BOOLEAN_LABELS = {
+    "is_priority": ("Prioriteit van de gemeente", "Overige categorieën"),
+    "in_campaign": ("Tijdens een campagne", "Buiten campagnes"),
+    "is_mma": ("MMA", "Niet via MMA"),
+}
 MAX_GROUPBY = 3
 # groupby plus the equality filters turned into dimensions
 MAX_DIMENSIONS = 4
@@ -95,8 +104,52 @@ OPERATORS = {
 }
 
 
-class OndermijningStatistiek(models.Model):
-    _inherit = "ondermijning.statistiek"
+class OndermijningDisclosureMixin(models.AbstractModel):
+    """Aggregates under disclosure control, for a statistics view of
+    anonymous rows (one per signal, intervention, ...). A model names its
+    dimensions, date dimensions, sub-counts and lead times; the doors and
+    the rule are the same for all."""
+
+    _name = "ondermijning.disclosure.mixin"
+    _description = "Statistics under disclosure control"
+
+    # What a protected aggregate may group and filter by (set per model).
+    _disclosure_dimensions = ()
+    _disclosure_date_dimensions = ()
+    # {0/1 column summed: Cell attribute}: counts of part of a cell.
+    _disclosure_subcounts = {}
+    # Lead-time columns averaged per cell.
+    _disclosure_lead_fields = ()
+    # What one row counts, for the note under protected tables.
+    _disclosure_unit = "signalen"
+
+    def _label(self, fname, value):
+        """The label of a dimension's value in the workbooks."""
+        if isinstance(value, models.BaseModel):
+            # Names of gemeenten, categories and wijken are not personal; a
+            # regional analyst needs them for gemeenten they do not belong to
+            # (as the pivot view shows them).
+            return value.sudo().display_name if value else "(geen)"
+        field = self._fields[fname]
+        if field.type == "many2one":
+            record = self.env[field.comodel_name].browse(value).sudo()
+            return record.display_name if value else "(geen)"
+        if field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            return labels.get(value) or "(geen)"
+        if field.type == "boolean":
+            if fname in BOOLEAN_LABELS:
+                return BOOLEAN_LABELS[fname][0 if value else 1]
+            return "Ja" if value else "Nee"
+        return str(value) if value else "(geen)"
+
+    @api.model
+    def _disclosure_aggregates(self):
+        return {
+            "__count",
+            *(f"{fname}:sum" for fname in self._disclosure_subcounts),
+            *(f"{fname}:avg" for fname in self._disclosure_lead_fields),
+        }
 
     # ------------------------------------------------------------------
     # Who gets protected figures
@@ -157,19 +210,22 @@ class OndermijningStatistiek(models.Model):
             self._disclosure_refuse(
                 self.env._("grouping by more than %s fields", MAX_GROUPBY)
             )
+        dimensions = self._disclosure_dimensions
+        date_dimensions = self._disclosure_date_dimensions
+        allowed = self._disclosure_aggregates()
         for spec in groupby:
             fname, _sep, granularity = spec.partition(":")
-            if fname in DIMENSIONS and not granularity:
+            if fname in dimensions and not granularity:
                 continue
-            if fname in DATE_DIMENSIONS and granularity in DATE_GRANULARITIES:
+            if fname in date_dimensions and granularity in DATE_GRANULARITIES:
                 continue
             self._disclosure_refuse(self.env._("grouping by %s", spec))
         for spec in aggregates:
-            if spec not in AGGREGATES:
+            if spec not in allowed:
                 self._disclosure_refuse(self.env._("the aggregate %s", spec))
         for term in (order or "").split(","):
             spec = term.strip().split(" ")[0]
-            if spec and spec not in groupby and spec not in AGGREGATES:
+            if spec and spec not in groupby and spec not in allowed:
                 self._disclosure_refuse(self.env._("sorting on %s", spec))
         for leaf in expression.normalize_domain(list(domain or [])):
             if not isinstance(leaf, (list, tuple)):
@@ -178,7 +234,7 @@ class OndermijningStatistiek(models.Model):
                 continue  # TRUE_LEAF, FALSE_LEAF
             fname, operator = leaf[0], leaf[1]
             if not isinstance(fname, str) or fname not in (
-                DIMENSIONS + DATE_DIMENSIONS
+                dimensions + date_dimensions
             ):
                 self._disclosure_refuse(self.env._("a filter on %s", fname))
             if operator not in OPERATORS:
@@ -200,7 +256,7 @@ class OndermijningStatistiek(models.Model):
                 node.operator is None
                 and isinstance(leaf, (list, tuple))
                 and len(leaf) == 3
-                and leaf[0] in DIMENSIONS
+                and leaf[0] in self._disclosure_dimensions
                 and self._fields[leaf[0]].type in ("many2one", "selection")
                 and leaf[0] not in lifted
                 and len(lifted) < room
@@ -284,17 +340,17 @@ class OndermijningStatistiek(models.Model):
                 tables[()][()] = disclosure.Cell()
             return tables
         terms = [self._read_group_groupby(spec, query) for spec in dims]
-        measures = [
-            SQL("count(*)"),
+        parts = {part: fname for fname, part in self._disclosure_subcounts.items()}
+        measures = [SQL("count(*)")] + [
             SQL(
                 "COALESCE(sum(%s), 0)",
-                self._field_to_sql(self._table, "count_in_treatment", query),
-            ),
-            SQL(
-                "COALESCE(sum(%s), 0)",
-                self._field_to_sql(self._table, "count_closed", query),
-            ),
+                self._field_to_sql(self._table, parts[part], query),
+            )
+            if part in parts
+            else SQL("0")
+            for part in ("treated", "closed")
         ]
+        leads = leads and bool(self._disclosure_lead_fields)
         for fname in LEAD_FIELDS if leads else ():
             column = self._field_to_sql(self._table, fname, query)
             measures += [SQL("count(%s)", column), SQL("avg(%s)", column)]
@@ -403,7 +459,7 @@ class OndermijningStatistiek(models.Model):
         records = self
         if self.env.context.get("fill_temporal") and self._disclosure_applies(domain):
             records = self.with_context(fill_temporal=False)
-        return super(OndermijningStatistiek, records).read_group(
+        return super(OndermijningDisclosureMixin, records).read_group(
             domain,
             fields,
             groupby,
@@ -454,3 +510,16 @@ class OndermijningStatistiek(models.Model):
                 )
             )
         return super()._fetch_query(query, fields)
+
+
+class OndermijningStatistiek(models.Model):
+    _name = "ondermijning.statistiek"
+    _inherit = ["ondermijning.statistiek", "ondermijning.disclosure.mixin"]
+
+    _disclosure_dimensions = DIMENSIONS
+    _disclosure_date_dimensions = DATE_DIMENSIONS
+    _disclosure_subcounts = {
+        "count_in_treatment": "treated",
+        "count_closed": "closed",
+    }
+    _disclosure_lead_fields = tuple(LEAD_FIELDS)

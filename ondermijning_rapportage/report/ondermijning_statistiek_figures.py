@@ -28,6 +28,7 @@ BREAKDOWNS = [
     ("Per gemeente", "Gemeente", "company_id"),
     ("Per wijk", "Wijk", "wijk_id"),
     ("Per stap", "Stap bereikt", "stap"),
+    ("Per prioriteit", "Prioriteit", "is_priority"),
 ]
 
 
@@ -112,23 +113,6 @@ class OndermijningStatistiek(models.Model):
     # Figures (protected by disclosure control where the user may not read
     # the rows: see report/ondermijning_statistiek_disclosure.py)
     # ------------------------------------------------------------------
-    def _label(self, fname, value):
-        if isinstance(value, models.BaseModel):
-            # Names of gemeenten, categories and wijken are not personal; a
-            # regional analyst needs them for gemeenten they do not belong to
-            # (as the pivot view shows them).
-            return value.sudo().display_name if value else "(geen)"
-        field = self._fields[fname]
-        if field.type == "many2one":
-            record = self.env[field.comodel_name].browse(value).sudo()
-            return record.display_name if value else "(geen)"
-        if field.type == "selection":
-            labels = dict(field._description_selection(self.env))
-            return labels.get(value) or "(geen)"
-        if field.type == "boolean":
-            return "Ja" if value else "Nee"
-        return str(value) if value else "(geen)"
-
     @api.model
     def _breakdown_lines(self, figures, fname):
         """[(label, count, taken into treatment, closed)] of one dimension:
@@ -286,11 +270,11 @@ class OndermijningStatistiek(models.Model):
         }
 
     @api.model
-    def _disclosure_note(self, figures):
+    def _disclosure_note(self, figures, unit="signalen"):
         if not figures.threshold:
             return None
         return (
-            f"{figures.HIDDEN} = geheim: minder dan {figures.threshold} signalen, "
+            f"{figures.HIDDEN} = geheim: minder dan {figures.threshold} {unit}, "
             "of afgeschermd zodat een klein aantal niet uit de totalen "
             "af te leiden is."
         )

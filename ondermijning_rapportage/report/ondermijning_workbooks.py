@@ -245,7 +245,10 @@ def write_register_template(fileobj, examples=None, columns=None):
     )
     for col, column in enumerate(columns):
         sheet.set_column(
-            col, col, column.width, fmt["date"] if column.kind == "date" else None
+            col,
+            col,
+            column.width,
+            fmt[column.kind] if column.kind in ("date", "datetime") else None,
         )
         sheet.write_string(
             0, col, column.header, required if column.required else fmt["header"]

@@ -10,3 +10,4 @@ from . import test_import
 from . import test_purge
 from . import test_controller
 from . import test_ui
+from . import test_interventions

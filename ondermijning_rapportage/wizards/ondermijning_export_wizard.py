@@ -14,12 +14,14 @@ _lt = LazyTranslate(__name__)
 
 EXPORT_TYPES = [
     ("register", _lt("Register (one row per signal)")),
+    ("mma_register", _lt("MMA register (the import format)")),
     ("statistieken", _lt("Statistics with dashboard")),
     ("jaartabel", _lt("Year table (gemeente × year)")),
     ("vernietiging", _lt("Destruction log (vernietigingslijst)")),
 ]
 FILENAMES = {
     "register": "register",
+    "mma_register": "mma-register",
     "statistieken": "statistieken",
     "jaartabel": "jaartabel",
     "vernietiging": "vernietigingslijst",
@@ -61,7 +63,7 @@ class OndermijningExportWizard(models.TransientModel):
     def _available_types(self):
         types = []
         if self.env["ondermijning.signaal"].has_access("read"):
-            types.append("register")
+            types += ["register", "mma_register"]
         if self.env["ondermijning.statistiek"].has_access("read"):
             types += ["statistieken", "jaartabel"]
         if (
@@ -105,10 +107,13 @@ class OndermijningExportWizard(models.TransientModel):
     def _compute_record_count(self):
         for wizard in self:
             count = 0
-            if wizard.export_type == "register":
+            if wizard.export_type in ("register", "mma_register"):
+                filters = wizard._filters()
+                if wizard.export_type == "mma_register":
+                    filters["only_mma"] = True
                 Signal = self.env["ondermijning.signaal"]
                 count = Signal.search_count(
-                    self.env["ondermijning.register"]._signal_domain(wizard._filters())
+                    self.env["ondermijning.register"]._signal_domain(filters)
                 )
             elif wizard.export_type in ("statistieken", "jaartabel"):
                 Stat = self.env["ondermijning.statistiek"]
@@ -167,6 +172,14 @@ class OndermijningExportWizard(models.TransientModel):
                 fileobj, filters, progress=progress
             )
             _logger.info("Register export by uid %s: %s rows", self.env.uid, count)
+        elif self.export_type == "mma_register":
+            progress = self.env["ondermijning.register"]._progress_notifier(
+                self.record_count, self.env._("Excel export")
+            )
+            count = self.env["ondermijning.register"]._export_mma_register(
+                fileobj, filters, progress=progress
+            )
+            _logger.info("MMA register export by uid %s: %s rows", self.env.uid, count)
         elif self.export_type == "statistieken":
             self.env["ondermijning.statistiek"]._export_statistics(fileobj, filters)
         elif self.export_type == "jaartabel":
@@ -180,7 +193,7 @@ class OndermijningExportWizard(models.TransientModel):
         the browser download the file from the controller."""
         self.ensure_one()
         self._check_export_access()
-        if self.export_type == "register":
+        if self.export_type in ("register", "mma_register"):
             self.env["ondermijning.signaal"].check_access("read")
         return {
             "type": "ir.actions.act_url",

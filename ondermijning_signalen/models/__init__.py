@@ -37,5 +37,7 @@ from . import ondermijning_bewaartermijn
 from . import ondermijning_vernietigingslijst
 from . import ondermijning_vernietiging
 from . import ondermijning_signaal_spoor
+from . import ondermijning_interventie_spoor
+from . import ondermijning_campagne_spoor
 from . import ondermijning_signaal_retention
 from . import ondermijning_signaal_access

@@ -1,6 +1,37 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.periods import local_date_sql
+
+
+def received_during_sql(signal, campagne="c"):
+    """SQL condition: the signal (table alias ``signal``) was received, by
+    its local date, within the period of the campaign (alias ``campagne``)
+    of its own gemeente. A campaign without an end runs on; an archived one
+    still counts (archiving hides it from tagging, not from history)."""
+    day = local_date_sql(f"{signal}.date_received")
+    return (
+        f"{campagne}.company_id = {signal}.company_id"
+        f" AND {day} >= {campagne}.date_from"
+        f" AND ({campagne}.date_to IS NULL OR {day} <= {campagne}.date_to)"
+    )
+
+
+def in_campaign_sql(signal):
+    """SQL: the signal was received during a campaign of its gemeente."""
+    return (
+        "EXISTS (SELECT 1 FROM ondermijning_campagne c WHERE "
+        f"{received_during_sql(signal, 'c')})"
+    )
+
+
+def campaign_tagged_sql(signal):
+    """SQL: the signal is tagged with a campaign."""
+    return (
+        "EXISTS (SELECT 1 FROM ondermijning_campagne_signaal_rel r "
+        f"WHERE r.ondermijning_signaal_id = {signal}.id)"
+    )
+
 
 class OndermijningCampagne(models.Model):
     """A campaign that brings signals in (an MMA campaign in a wijk, a

@@ -2,6 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.crypto import EncryptedText
+from ..tools.periods import GEMEENTE_TZ
+
+# The states in which an intervention is over (it has a date_done).
+DONE_STATES = ("afgerond", "geannuleerd")
 
 
 class OndermijningInterventie(models.Model):
@@ -41,6 +45,13 @@ class OndermijningInterventie(models.Model):
         default="gepland",
         required=True,
     )
+    date_done = fields.Date(
+        string="Done on",
+        compute="_compute_date_done",
+        store=True,
+        help="The day the intervention was done or cancelled (the statistics "
+        "count interventions by it).",
+    )
     result = EncryptedText()
     # The Bibob procedure (Woerden plan): request, advice of the Landelijk
     # Bureau Bibob, decision.
@@ -69,6 +80,15 @@ class OndermijningInterventie(models.Model):
     notitie_ids = fields.One2many(
         "ondermijning.notitie", "interventie_id", string="Notes"
     )
+
+    @api.depends("state")
+    def _compute_date_done(self):
+        today = fields.Date.context_today(self.with_context(tz=GEMEENTE_TZ))
+        for intervention in self:
+            if intervention.state in DONE_STATES:
+                intervention.date_done = intervention.date_done or today
+            else:
+                intervention.date_done = False
 
     @api.constrains(
         "bibob_request_date",

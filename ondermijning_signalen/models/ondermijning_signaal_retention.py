@@ -211,6 +211,7 @@ class OndermijningSignaal(models.Model):
         casussen = signals.casus_id
         Vernietiging = self.env["ondermijning.vernietiging"]
         self.env["ondermijning.signaal.spoor"]._create_for_signals(ids)
+        self.env["ondermijning.campagne.spoor"]._create_for_signals(ids)
         Vernietiging._create_for_signals(ids)
         self.env["ondermijning.vernietigingslijst.regel"]._mark_destroyed(ids)
         env = signals.env
@@ -272,6 +273,9 @@ class OndermijningCasus(models.Model):
         env["ondermijning.vernietiging"]._create_for_casussen(ids)
         interventions = env["ondermijning.interventie"].search(
             [("casus_id", "in", ids)]
+        )
+        env["ondermijning.interventie.spoor"]._create_for_interventions(
+            interventions.ids
         )
         env["ondermijning.notitie"].search(
             ["|", ("casus_id", "in", ids), ("interventie_id", "in", interventions.ids)]

@@ -5,6 +5,7 @@ from .. import stappenplan
 from ..stappenplan import END_STATES
 from ..tools import lead_times
 from ..tools.periods import local_month_sql
+from .ondermijning_campagne import campaign_tagged_sql, in_campaign_sql
 from .ondermijning_signaal import CHANNELS
 
 STAPPEN = [
@@ -80,6 +81,14 @@ class OndermijningSignaalSpoor(models.Model):
     bt_tafel = fields.Boolean(
         string="Brought into BT-ondermijningstafel", readonly=True
     )
+    in_campaign = fields.Boolean(
+        string="Received during a campaign",
+        readonly=True,
+        help="Received within the period of a campaign of its gemeente.",
+    )
+    campaign_tagged = fields.Boolean(
+        string="Tagged with a campaign", readonly=True
+    )
     end_state = fields.Selection(END_STATES, readonly=True, index=True)
     stap_reached = fields.Selection(STAPPEN, string="Furthest step", readonly=True)
     date_end = fields.Date(
@@ -130,6 +139,7 @@ class OndermijningSignaalSpoor(models.Model):
             INSERT INTO ondermijning_signaal_spoor (
                 company_id, date_received, categorie_id, herkomst_id, channel, wijk_id,
                 is_mma, mma_discipline, mma_follow_up, mma_registered_late, bt_tafel,
+                in_campaign, campaign_tagged,
                 end_state, stap_reached, date_end,
                 %(lead_columns)s,
                 date_destroyed)
@@ -138,6 +148,7 @@ class OndermijningSignaalSpoor(models.Model):
                    s.categorie_id, s.herkomst_id, s.channel, s.wijk_id,
                    COALESCE(h.code = 'mma', FALSE), s.mma_discipline, s.mma_follow_up,
                    COALESCE(s.mma_registered_late, FALSE), s.bt_tafel_date IS NOT NULL,
+                   %(in_campaign)s, %(campaign_tagged)s,
                    s.end_state,
                    %(reached)s,
                    %(month_end)s,
@@ -152,6 +163,8 @@ class OndermijningSignaalSpoor(models.Model):
                 month_received=SQL(local_month_sql("s.date_received")),
                 month_end=SQL(local_month_sql("s.date_end")),
                 reached=SQL(stappenplan.furthest_step_expression("s")),
+                in_campaign=SQL(in_campaign_sql("s")),
+                campaign_tagged=SQL(campaign_tagged_sql("s")),
                 today=fields.Date.today(),
                 ids=tuple(signal_ids),
             )

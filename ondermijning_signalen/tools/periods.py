@@ -14,3 +14,8 @@ def local_month_sql(column):
         f"date_trunc('month', timezone('{GEMEENTE_TZ}', timezone('UTC', {column})))"
         "::date"
     )
+
+
+def local_date_sql(column):
+    """SQL: the local date of a UTC timestamp column."""
+    return f"timezone('{GEMEENTE_TZ}', timezone('UTC', {column}))::date"

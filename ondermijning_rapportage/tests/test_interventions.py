@@ -1,0 +1,224 @@
+import datetime
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import RapportageCase
+
+INTERVENTIE = "ondermijning.statistiek.interventie"
+
+
+@tagged("post_install", "-at_install")
+class TestInterventionStatistics(RapportageCase):
+    """Interventions per instrument, year, gemeente and state, and the Bibob
+    procedure: exact for the medewerker of the gemeente, protected for the
+    regional analyst, who reads no intervention or casus."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.damocles = cls.env.ref("ondermijning_signalen.instrument_1")
+        cls.bibob = cls.env.ref("ondermijning_signalen.instrument_2")
+        cls.dwangsom = cls.env.ref("ondermijning_signalen.instrument_4")
+        Casus = cls.env["ondermijning.casus"].sudo()
+        cls.casus = Casus.create({"company_id": cls.gemeente.id})
+        cls.casus2 = Casus.create({"company_id": cls.gemeente2.id})
+        cls.interventions = cls.env["ondermijning.interventie"]
+        # (casus, instrument, registered (UTC), state, count)
+        layout = [
+            (cls.casus, cls.damocles, "2023-06-15 10:00:00", "afgerond", 4),
+            (cls.casus, cls.damocles, "2023-07-15 10:00:00", "lopend", 2),
+            (cls.casus, cls.damocles, "2024-02-01 10:00:00", "gepland", 2),
+            (cls.casus, cls.dwangsom, "2024-03-01 10:00:00", "afgerond", 5),
+            (cls.casus2, cls.damocles, "2024-05-01 10:00:00", "afgerond", 5),
+            (cls.casus2, cls.dwangsom, "2024-06-01 10:00:00", "lopend", 7),
+            # 31 December 23:30 UTC is 1 January 00:30 in the gemeente
+            (cls.casus, cls.dwangsom, "2024-12-31 23:30:00", "gepland", 1),
+        ]
+        for casus, instrument, registered, state, count in layout:
+            records = cls.make(casus, instrument, registered, count, state=state)
+            cls.interventions |= records
+        cls.bibob_1 = cls.make(
+            cls.casus,
+            cls.bibob,
+            "2024-02-10 10:00:00",
+            1,
+            state="afgerond",
+            bibob_request_date="2024-02-01",
+            bibob_lbb_request_date="2024-02-12",
+            bibob_lbb_advice_date="2024-03-05",
+            bibob_lbb_advice="ernstige",
+            bibob_decision_date="2024-04-01",
+            bibob_decision="geweigerd",
+        )
+        cls.bibob_2 = cls.make(
+            cls.casus2,
+            cls.bibob,
+            "2024-02-10 10:00:00",
+            1,
+            bibob_lbb_advice_date="2024-03-20",
+            bibob_lbb_advice="geen",
+        )
+        cls.companies = cls.gemeente | cls.gemeente2
+        cls.domain = [("company_id", "in", cls.companies.ids)]
+
+    @classmethod
+    def make(cls, casus, instrument, registered, count, **vals):
+        """Interventions as the plan van aanpak records them, registered
+        at ``registered`` (UTC)."""
+        records = (
+            cls.env["ondermijning.interventie"]
+            .sudo()
+            .create(
+                [
+                    dict({"casus_id": casus.id, "instrument_id": instrument.id}, **vals)
+                    for _i in range(count)
+                ]
+            )
+        )
+        cls.env.flush_all()
+        cls.env.cr.execute(
+            "UPDATE ondermijning_interventie SET create_date = %s WHERE id IN %s",
+            [registered, tuple(records.ids)],
+        )
+        cls.env.invalidate_all()
+        return records
+
+    def stat(self, role):
+        self.env.invalidate_all()
+        user = self.users[role] if isinstance(role, str) else role
+        return self.env[INTERVENTIE].with_user(user)
+
+    def counts(self, role, groupby, domain=None):
+        rows = self.stat(role)._read_group(
+            list(domain or self.domain), groupby, ["__count"]
+        )
+        return {
+            tuple(
+                value.id if hasattr(value, "id") else value for value in row[:-1]
+            ): row[-1]
+            for row in rows
+        }
+
+    def test_medewerker_counts_exactly_per_instrument_and_local_year(self):
+        counts = self.counts("medewerker", ["instrument_id", "date_start:year"])
+        self.assertEqual(
+            counts,
+            {
+                (self.damocles.id, datetime.date(2023, 1, 1)): 6,
+                (self.damocles.id, datetime.date(2024, 1, 1)): 2,
+                (self.dwangsom.id, datetime.date(2024, 1, 1)): 5,
+                (self.bibob.id, datetime.date(2024, 1, 1)): 1,
+                # registered on New Year's Eve in UTC, New Year's Day here
+                (self.dwangsom.id, datetime.date(2025, 1, 1)): 1,
+            },
+            "own gemeente only, exact, by the gemeente's local year",
+        )
+        states = self.counts("medewerker", ["instrument_id", "state"])
+        self.assertEqual(states[self.damocles.id, "afgerond"], 4)
+        self.assertEqual(states[self.damocles.id, "lopend"], 2)
+        self.assertEqual(states[self.bibob.id, "afgerond"], 1)
+
+    def test_bibob_advice_and_decision(self):
+        counts = self.counts(
+            "medewerker",
+            ["bibob_lbb_advice", "bibob_decision", "date_bibob_decision:year"],
+            self.domain + [("procedure", "=", "bibob")],
+        )
+        self.assertEqual(
+            counts, {("ernstige", "geweigerd", datetime.date(2024, 1, 1)): 1}
+        )
+
+    def test_done_month(self):
+        intervention = self.interventions.filtered(lambda i: i.state == "gepland")[0]
+        self.assertFalse(intervention.date_done)
+        intervention.with_user(self.users["medewerker"]).state = "afgerond"
+        self.assertTrue(intervention.date_done)
+        done = self.counts(
+            "medewerker",
+            ["date_done:month"],
+            self.domain + [("instrument_id", "=", intervention.instrument_id.id)],
+        )
+        self.assertIn((intervention.date_done.replace(day=1),), done)
+        intervention.with_user(self.users["medewerker"]).state = "lopend"
+        self.assertFalse(intervention.date_done)
+
+    def test_analyst_gets_protected_counts(self):
+        exact = {
+            (company.id, instrument.id): count
+            for company, instrument, count in self.env[INTERVENTIE]._read_group(
+                self.domain, ["company_id", "instrument_id"], ["__count"]
+            )
+        }
+        counts = self.counts("analist", ["company_id", "instrument_id"])
+        self.assertTrue(counts, "the analyst sees figures across gemeenten")
+        for key, value in counts.items():
+            self.assertEqual(value, exact[key], "a shown cell is the exact count")
+        # a single Bibob procedure per gemeente is withheld, and so much
+        # more that no total gives it away
+        self.assertNotIn((self.gemeente.id, self.bibob.id), counts)
+        self.assertNotIn((self.gemeente2.id, self.bibob.id), counts)
+        by_gemeente = self.counts("analist", ["company_id"])
+        self.assertEqual(
+            by_gemeente,
+            {(self.gemeente.id,): 15, (self.gemeente2.id,): 13},
+            "totals are exact",
+        )
+        by_instrument = self.counts("analist", ["instrument_id"])
+        self.assertNotIn((self.bibob.id,), by_instrument, "2 Bibob: withheld")
+        with self.assertRaises(AccessError):
+            self.stat("analist")._read_group(self.domain, ["state", "id"], ["__count"])
+        with self.assertRaises(AccessError):
+            self.stat("analist")._read_group(self.domain, ["date_start:day"], ["__count"])
+
+    def test_analyst_reads_no_intervention_or_casus(self):
+        analist = self.users["analist"]
+        for model in (INTERVENTIE, "ondermijning.interventie", "ondermijning.casus"):
+            Model = self.env[model].with_user(analist)
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                Model.search_read(self.domain, ["company_id"])
+        with self.assertRaises(AccessError):
+            self.stat("analist").browse(self.interventions[0].id * 2).read(
+                ["instrument_id"]
+            )
+        with self.assertRaises(AccessError):
+            self.env["ondermijning.interventie.spoor"].with_user(analist).search([])
+        # a melder or an overleg partner reads no statistics at all
+        for role in ("melder", "overleg"):
+            with self.subTest(role=role), self.assertRaises(AccessError):
+                self.stat(role)._read_group([], ["instrument_id"], ["__count"])
+
+    def test_workbook_sheets(self):
+        filters = {
+            "date_from": datetime.date(2023, 1, 1),
+            "date_to": datetime.date(2025, 12, 31),
+            "company_ids": self.companies.ids,
+        }
+        medewerker = self.export("medewerker", "statistieken", **filters)
+        rows = self.rows(medewerker["Interventies"])
+        self.assertEqual(
+            rows[0][0], "Interventies per instrument en jaar van registratie"
+        )
+        self.assertEqual(rows[1], ["Instrument", 2023, 2024, 2025, "Totaal"])
+        table = {row[0]: row[1:5] for row in rows[2:6]}
+        self.assertEqual(table[self.damocles.name], [6, 2, 0, 8])
+        self.assertEqual(table[self.dwangsom.name], [0, 5, 1, 6])
+        self.assertEqual(table[self.bibob.name], [0, 1, 0, 1])
+        self.assertEqual(table["Totaal"], [6, 8, 1, 15])
+        bibob = self.rows(medewerker["Bibob"])
+        self.assertIn(["A serious degree of danger", 1, 1], [r[:3] for r in bibob])
+        self.assertIn(["Refused", 1, 1], [r[:3] for r in bibob])
+        analist = self.export("analist", "statistieken", **filters)
+        per_gemeente = self.rows(analist["Interventies per gemeente"])
+        cells = [value for row in per_gemeente for value in row]
+        self.assertIn("x", cells)
+        line = next(row for row in per_gemeente if row[0] == self.gemeente.name)
+        self.assertIn(6, line, "the gemeente's lasten onder dwangsom: shown")
+        self.assertEqual(line[-1], 15, "the gemeente's total: exact")
+        notes = [row[0] for row in per_gemeente if row[0] and "geheim" in row[0]]
+        self.assertTrue(notes and "interventies" in notes[0])
+        bibob = self.rows(analist["Bibob"])
+        self.assertFalse(
+            [r for r in bibob if r[0] == "A serious degree of danger" and 1 in r],
+            "a single Bibob advice is withheld from the analyst",
+        )
