@@ -1,7 +1,10 @@
 import datetime
 
+from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
+
+from odoo.addons.ondermijning_signalen import stappenplan
 
 from .common import RapportageCase
 
@@ -221,4 +224,193 @@ class TestInterventionStatistics(RapportageCase):
         self.assertFalse(
             [r for r in bibob if r[0] == "A serious degree of danger" and 1 in r],
             "a single Bibob advice is withheld from the analyst",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestInterventionsSurvivePurge(RapportageCase):
+    """A casus taken the real way to its end, with a Damocles closure and a
+    Bibob procedure, in a campaign: after retention destroyed it, its
+    interventions and campaign count as before, from an anonymous trace."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the demo data's gemeenten are out of this purge
+        cls.env["ondermijning.bewaartermijn"].search(
+            [("company_id", "not in", (cls.gemeente | cls.gemeente2).ids)]
+        ).write({"active": False})
+
+    def close_casus(self, casus):
+        """Weging 5, plan, interventions, result and monitoring, closed."""
+        self.privacy_check(casus, "2a")
+        as_medewerker = casus.with_user(self.users["medewerker"])
+        as_medewerker.action_next_state()
+        as_medewerker.plan_van_aanpak = "Sluiting pand, Bibob-toets exploitatie"
+        Interventie = self.env["ondermijning.interventie"].with_user(
+            self.users["medewerker"]
+        )
+        today = fields.Date.today()
+        interventions = Interventie.create(
+            [
+                {
+                    "casus_id": casus.id,
+                    "instrument_id": self.env.ref(
+                        "ondermijning_signalen.instrument_1"
+                    ).id,
+                    "user_id": self.users["medewerker"].id,
+                    "date_deadline": today + datetime.timedelta(days=14),
+                },
+                {
+                    "casus_id": casus.id,
+                    "instrument_id": self.env.ref(
+                        "ondermijning_signalen.instrument_2"
+                    ).id,
+                    "bibob_request_date": today,
+                    "bibob_lbb_request_date": today,
+                },
+            ]
+        )
+        self.privacy_check(casus, "2b")
+        as_medewerker.action_next_state()
+        interventions[0].write({"state": "afgerond", "result": "Pand gesloten"})
+        interventions[1].write(
+            {
+                "state": "afgerond",
+                "bibob_lbb_advice_date": today,
+                "bibob_lbb_advice": "ernstige",
+                "bibob_decision_date": today,
+                "bibob_decision": "geweigerd",
+            }
+        )
+        as_medewerker.write({"result": "bereikt", "monitoring_until": today})
+        as_medewerker.action_next_state()
+        as_medewerker.action_next_state()
+        self.assertEqual(casus.state, stappenplan.CASUS_CLOSED)
+        return interventions
+
+    def snapshot(self, user):
+        self.env.invalidate_all()
+        domain = [("company_id", "=", self.gemeente.id)]
+        Interventie = self.env[INTERVENTIE].with_user(user)
+        Campagne = self.env["ondermijning.statistiek.campagne"].with_user(user)
+        Stat = self.env["ondermijning.statistiek"].with_user(user)
+
+        def plain(rows):
+            return sorted(
+                (tuple(v.id if hasattr(v, "ids") else v for v in row) for row in rows),
+                key=repr,
+            )
+
+        return {
+            "interventions": plain(
+                Interventie._read_group(
+                    domain,
+                    ["instrument_id", "state", "date_start:year"],
+                    ["__count"],
+                )
+            ),
+            "done": plain(
+                Interventie._read_group(domain, ["date_done:month"], ["__count"])
+            ),
+            "bibob": plain(
+                Interventie._read_group(
+                    domain,
+                    ["bibob_lbb_advice", "bibob_decision", "date_bibob_advice:year"],
+                    ["__count"],
+                )
+            ),
+            "campaigns": plain(
+                Campagne._read_group(
+                    domain, ["campagne_id", "tagged", "in_period"], ["__count"]
+                )
+            ),
+            "signals": plain(
+                Stat._read_group(
+                    domain, ["in_campaign", "campaign_tagged", "is_priority"], ["__count"]
+                )
+            ),
+        }
+
+    def test_counts_survive_the_purge(self):
+        today = fields.Date.today()
+        campaign = self.env["ondermijning.campagne"].create(
+            {
+                "name": "MMA vastgoedcampagne",
+                "company_id": self.gemeente.id,
+                "date_from": today - datetime.timedelta(days=10),
+            }
+        )
+        signal = self.new_signal(
+            herkomst_id=self.mma.id,
+            mma_number="MMA-PURGE-1",
+            channel="mma_platform",
+            campagne_ids=[(6, 0, campaign.ids)],
+        )
+        casus = self.through_stap3(signal)
+        interventions = self.close_casus(casus)
+        medewerker, analist = self.users["medewerker"], self.users["analist"]
+        before = self.snapshot(medewerker)
+        self.assertEqual(
+            [row[-1] for row in before["interventions"]], [1, 1], "both counted"
+        )
+        self.assertIn(
+            ("ernstige", "geweigerd", today.replace(month=1, day=1), 1), before["bibob"]
+        )
+        self.assertEqual(before["campaigns"], [(campaign.id, True, True, 1)])
+        self.assertIn((True, True, False, 1), before["signals"])
+        analyst_before = self.snapshot(analist)
+        date_destroy = signal.sudo().date_destroy
+        self.assertTrue(date_destroy)
+        with freeze_time(date_destroy):
+            destroyed, failed = self.env["ondermijning.bewaartermijn"].sudo()._cron_purge()
+        self.assertEqual((destroyed, failed), (1, []))
+        self.assertFalse(casus.sudo().exists(), "the casus went with its last signal")
+        self.assertFalse(interventions.sudo().exists())
+        self.env.invalidate_all()
+        self.assertEqual(self.snapshot(medewerker), before, "the same figures")
+        self.assertEqual(self.snapshot(analist), analyst_before)
+        Interventie = self.env[INTERVENTIE]
+        self.assertEqual(
+            Interventie.search_count(
+                [("company_id", "=", self.gemeente.id), ("destroyed", "=", True)]
+            ),
+            2,
+            "counted from the trace, once",
+        )
+        self.assertEqual(
+            Interventie.search_count([("company_id", "=", self.gemeente.id)]), 2
+        )
+        local_today = fields.Date.context_today(
+            self.env.user.with_context(tz="Europe/Amsterdam")
+        )
+        # the trace says nothing that leads back to the casus
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'ondermijning_interventie_spoor'"
+        )
+        columns = {row[0] for row in self.env.cr.fetchall()}
+        self.assertEqual(
+            columns,
+            {
+                "id",
+                "company_id",
+                "instrument_id",
+                "state",
+                "date_start",
+                "date_done",
+                "bibob_lbb_advice",
+                "date_bibob_advice",
+                "bibob_decision",
+                "date_bibob_decision",
+                "date_destroyed",
+            },
+        )
+        trace = self.env["ondermijning.interventie.spoor"].search(
+            [("company_id", "=", self.gemeente.id)]
+        )
+        self.assertEqual(
+            sorted(trace.mapped("date_start")),
+            [local_today.replace(day=1)] * 2,
+            "months, not days",
         )
