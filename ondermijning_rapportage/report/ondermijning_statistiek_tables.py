@@ -54,7 +54,7 @@ class OndermijningStatistiek(models.Model):
         """The values of a dimension in their natural order: records by
         their model's order, selections as listed, years in time, yes
         before no; none last."""
-        values = [value for value in set(values)]
+        values = set(values)
         field = model._fields.get(fname.split(":")[0])
         if field is not None and field.type == "many2one":
             ids = [value for value in values if value]
@@ -64,7 +64,7 @@ class OndermijningStatistiek(models.Model):
             keys = [key for key, _label in field._description_selection(self.env)]
             ordered = [key for key in keys if key in values]
         elif field is not None and field.type == "boolean":
-            ordered = [value for value in (True, False) if value in values]
+            return [value for value in (True, False) if value in values]
         else:
             ordered = sorted(value for value in values if value)
         return ordered + ([False] if False in values or None in values else [])

@@ -11,3 +11,4 @@ from . import test_purge
 from . import test_controller
 from . import test_ui
 from . import test_interventions
+from . import test_priorities_campaigns
