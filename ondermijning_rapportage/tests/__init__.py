@@ -12,3 +12,4 @@ from . import test_controller
 from . import test_ui
 from . import test_interventions
 from . import test_priorities_campaigns
+from . import test_mma_register
