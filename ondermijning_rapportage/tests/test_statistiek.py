@@ -251,7 +251,7 @@ class TestStatistiek(RapportageCase):
 
     def test_overleg_has_no_statistics_export(self):
         Wizard = self.env["ondermijning.export.wizard"].with_user(self.users["overleg"])
-        self.assertEqual(Wizard._available_types(), ["register"])
+        self.assertEqual(Wizard._available_types(), ["register", "mma_register"])
         with self.assertRaises(AccessError):
             self.env["ondermijning.statistiek"].with_user(
                 self.users["overleg"]
