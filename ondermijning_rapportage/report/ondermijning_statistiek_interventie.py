@@ -8,8 +8,11 @@ from odoo.tools import SQL
 from odoo.addons.ondermijning_signalen.tools.periods import local_month_sql
 
 
-def _selection_of(fname):
-    return lambda self: self.env["ondermijning.interventie"]._fields[fname].selection
+def _selection_of(fname, model="ondermijning.interventie"):
+    """The selection of the model's field, with its labels translated."""
+    return lambda self: self.env[model]._fields[fname]._description_selection(
+        self.env
+    )
 
 
 class OndermijningStatistiekInterventie(models.Model):
@@ -45,10 +48,7 @@ class OndermijningStatistiekInterventie(models.Model):
     company_id = fields.Many2one("res.company", string="Gemeente", readonly=True)
     instrument_id = fields.Many2one("ondermijning.instrument", readonly=True)
     procedure = fields.Selection(
-        selection=lambda self: (
-            self.env["ondermijning.instrument"]._fields["procedure"].selection
-        ),
-        readonly=True,
+        _selection_of("procedure", "ondermijning.instrument"), readonly=True
     )
     state = fields.Selection(_selection_of("state"), readonly=True)
     date_start = fields.Date(
