@@ -463,9 +463,7 @@ def parse_moment(value):
         else:
             raise ValueError(value)
     if isinstance(value, datetime.datetime):
-        value = (value + datetime.timedelta(microseconds=500000)).replace(
-            microsecond=0
-        )
+        value = (value + datetime.timedelta(microseconds=500000)).replace(microsecond=0)
         time = value.time()
         return value.date(), (time if time != datetime.time(0) else None)
     if isinstance(value, datetime.date):

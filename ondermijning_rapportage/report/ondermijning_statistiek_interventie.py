@@ -10,9 +10,7 @@ from odoo.addons.ondermijning_signalen.tools.periods import local_month_sql
 
 def _selection_of(fname, model="ondermijning.interventie"):
     """The selection of the model's field, with its labels translated."""
-    return lambda self: self.env[model]._fields[fname]._description_selection(
-        self.env
-    )
+    return lambda self: self.env[model]._fields[fname]._description_selection(self.env)
 
 
 class OndermijningStatistiekInterventie(models.Model):

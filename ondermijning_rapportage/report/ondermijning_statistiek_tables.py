@@ -81,7 +81,9 @@ class OndermijningStatistiek(models.Model):
         """A table of ``row_dim`` x ``col_dim`` with its totals, as the
         workbook writes it: {title, corner, columns, rows: [(label,
         [count per column], row total)], totals: ([per column], total)}."""
-        cells = {tuple(values): cell for values, cell in figures.groups([row_dim, col_dim])}
+        cells = {
+            tuple(values): cell for values, cell in figures.groups([row_dim, col_dim])
+        }
         rows = self._ordered_values(
             model, row_dim, [values[0] for values, _cell in figures.groups([row_dim])]
         )
@@ -220,24 +222,25 @@ class OndermijningStatistiek(models.Model):
             "campagne_id",
             [values[0] for values, _cell in figures.groups(["campagne_id"])],
         )
-        records = self.env["ondermijning.campagne"].sudo().with_context(
-            active_test=False
+        records = (
+            self.env["ondermijning.campagne"].sudo().with_context(active_test=False)
         )
         per_campaign = []
         for campagne_id in campaigns:
             campaign = records.browse(campagne_id)
             if not campaign:
                 continue
-            period = (
-                f"{campaign.date_from:%d-%m-%Y} t/m "
-                + (f"{campaign.date_to:%d-%m-%Y}" if campaign.date_to else "…")
+            period = f"{campaign.date_from:%d-%m-%Y} t/m " + (
+                f"{campaign.date_to:%d-%m-%Y}" if campaign.date_to else "…"
             )
             per_campaign.append(
                 (
                     f"{campaign.name} ({campaign.company_id.name}, {period})",
                     [
                         figures.count(
-                            figures.cell(["campagne_id", "in_period"], [campagne_id, True])
+                            figures.cell(
+                                ["campagne_id", "in_period"], [campagne_id, True]
+                            )
                         ),
                         figures.count(
                             figures.cell(

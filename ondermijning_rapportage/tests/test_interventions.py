@@ -172,7 +172,9 @@ class TestInterventionStatistics(RapportageCase):
         with self.assertRaises(AccessError):
             self.stat("analist")._read_group(self.domain, ["state", "id"], ["__count"])
         with self.assertRaises(AccessError):
-            self.stat("analist")._read_group(self.domain, ["date_start:day"], ["__count"])
+            self.stat("analist")._read_group(
+                self.domain, ["date_start:day"], ["__count"]
+            )
 
     def test_analyst_reads_no_intervention_or_casus(self):
         analist = self.users["analist"]
@@ -327,7 +329,9 @@ class TestInterventionsSurvivePurge(RapportageCase):
             ),
             "signals": plain(
                 Stat._read_group(
-                    domain, ["in_campaign", "campaign_tagged", "is_priority"], ["__count"]
+                    domain,
+                    ["in_campaign", "campaign_tagged", "is_priority"],
+                    ["__count"],
                 )
             ),
         }
@@ -363,7 +367,9 @@ class TestInterventionsSurvivePurge(RapportageCase):
         date_destroy = signal.sudo().date_destroy
         self.assertTrue(date_destroy)
         with freeze_time(date_destroy):
-            destroyed, failed = self.env["ondermijning.bewaartermijn"].sudo()._cron_purge()
+            destroyed, failed = (
+                self.env["ondermijning.bewaartermijn"].sudo()._cron_purge()
+            )
         self.assertEqual((destroyed, failed), (1, []))
         self.assertFalse(casus.sudo().exists(), "the casus went with its last signal")
         self.assertFalse(interventions.sudo().exists())

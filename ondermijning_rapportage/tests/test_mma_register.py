@@ -132,9 +132,7 @@ class TestMmaRegisterRoundTrip(RapportageCase):
             )
         )
         wizard.action_preview()
-        self.assertEqual(
-            wizard.invalid_count, 0, wizard.line_ids.mapped("reason")
-        )
+        self.assertEqual(wizard.invalid_count, 0, wizard.line_ids.mapped("reason"))
         wizard.action_import()
         self.assertEqual(wizard.state, "done", wizard.message)
         return wizard.imported_signal_ids
@@ -208,9 +206,7 @@ class TestMmaRegisterRoundTrip(RapportageCase):
         )
         self.assertEqual(len(log), 1)
         self.assertEqual(log.record_count, 3)
-        self.assertEqual(
-            set(log.references.split()), set(self.signals.mapped("name"))
-        )
+        self.assertEqual(set(log.references.split()), set(self.signals.mapped("name")))
         exported = set(log.field_names.split(","))
         self.assertTrue(
             {"description", "facts_location", "date_facts"} <= exported, exported
@@ -262,9 +258,7 @@ class TestMmaRegisterRoundTrip(RapportageCase):
         sheet.append(["MMA-OUD-1", datetime.datetime(2023, 5, 4), "Woonfraude"])
         buffer = io.BytesIO()
         book.save(buffer)
-        signal = self.import_into(
-            self.medewerker_empty, self.empty, buffer.getvalue()
-        )
+        signal = self.import_into(self.medewerker_empty, self.empty, buffer.getvalue())
         self.assertEqual(signal.mma_date_received, datetime.date(2023, 5, 4))
         self.assertEqual(
             signal.date_received, datetime.datetime(2023, 5, 4, 10, 0), "noon, local"

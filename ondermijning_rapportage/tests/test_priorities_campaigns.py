@@ -100,18 +100,17 @@ class TestPrioritiesAndCampaigns(RapportageCase):
             ["company_id"],
             self.domain + [("is_priority", "=", True)],
         )
-        self.assertEqual(
-            filtered, {(self.gemeente.id,): 11, (self.gemeente2.id,): 5}
-        )
-        arch = (
-            self.env["ondermijning.statistiek"]
-            .get_views([(False, "search")])["views"]["search"]["arch"]
-        )
+        self.assertEqual(filtered, {(self.gemeente.id,): 11, (self.gemeente2.id,): 5})
+        arch = self.env["ondermijning.statistiek"].get_views([(False, "search")])[
+            "views"
+        ]["search"]["arch"]
         for name in ("filter_priority", "group_priority", "filter_in_campaign"):
             self.assertIn(f'name="{name}"', arch)
 
     def test_signals_per_campaign(self):
-        counts = self.counts(CAMPAGNE, "medewerker", ["campagne_id", "in_period", "tagged"])
+        counts = self.counts(
+            CAMPAGNE, "medewerker", ["campagne_id", "in_period", "tagged"]
+        )
         self.assertEqual(
             counts,
             {
@@ -173,7 +172,9 @@ class TestPrioritiesAndCampaigns(RapportageCase):
         self.assertEqual(priority["Prioriteit van de gemeente"], 11)
         self.assertEqual(priority["Overige categorieën"], 8)
         rows = self.rows(book["Campagnes"])
-        label = "MMA vastgoedcampagne (Gemeente Hengelo (test), 01-03-2024 t/m 31-03-2024)"
+        label = (
+            "MMA vastgoedcampagne (Gemeente Hengelo (test), 01-03-2024 t/m 31-03-2024)"
+        )
         line = next(row for row in rows if row[0] == label)
         self.assertEqual(line[1:4], [12, 7, 5])
         during = next(row for row in rows if row[0] == "Tijdens een campagne")

@@ -53,9 +53,7 @@ class OndermijningInterventieSpoor(models.Model):
         string="Bibob: advice of the LBB",
         readonly=True,
     )
-    date_bibob_advice = fields.Date(
-        string="Month of the Bibob advice", readonly=True
-    )
+    date_bibob_advice = fields.Date(string="Month of the Bibob advice", readonly=True)
     bibob_decision = fields.Selection(
         _selection_of("bibob_decision"), string="Bibob: decision", readonly=True
     )

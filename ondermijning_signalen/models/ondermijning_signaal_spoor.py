@@ -86,9 +86,7 @@ class OndermijningSignaalSpoor(models.Model):
         readonly=True,
         help="Received within the period of a campaign of its gemeente.",
     )
-    campaign_tagged = fields.Boolean(
-        string="Tagged with a campaign", readonly=True
-    )
+    campaign_tagged = fields.Boolean(string="Tagged with a campaign", readonly=True)
     end_state = fields.Selection(END_STATES, readonly=True, index=True)
     stap_reached = fields.Selection(STAPPEN, string="Furthest step", readonly=True)
     date_end = fields.Date(
