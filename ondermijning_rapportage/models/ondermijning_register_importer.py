@@ -301,6 +301,7 @@ class OndermijningRegisterImporter(models.AbstractModel):
             "categorie_id": row.lookup("categorie", "categorie", required=True),
             "herkomst_id": herkomst,
             "mma_number": mma_number or False,
+            # empty: the date received, for an MMA report (the template says so)
             "mma_date_received": row.date("mma_date_received")
             or (received if mma_number else False),
             "mma_date_opened": row.date("mma_date_opened", not_before=received)
