@@ -27,12 +27,14 @@ from odoo.tools import config
 EMPTY_DB_SUFFIX = "_empty"
 SUMMARY = "=SUM(1) Hennep op zolder; buren ruiken het 's nachts (ñ, €)"
 
+
 def sheet_values(data):
     book = openpyxl.load_workbook(io.BytesIO(data))
     return {
         sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
         for sheet in book.worksheets
     }
+
 
 def export_mma_register(env, user):
     wizard = (
@@ -43,6 +45,7 @@ def export_mma_register(env, user):
     buffer = io.BytesIO()
     wizard._generate(buffer)
     return buffer.getvalue()
+
 
 def make_empty_database(name):
     """A new database with the addons and nothing else, from the cache."""
@@ -70,6 +73,7 @@ def make_empty_database(name):
         capture_output=True,
     )
 
+
 def drop_database(name):
     odoo.modules.registry.Registry.delete(name)
     odoo.sql_db.close_db(name)
@@ -79,6 +83,7 @@ def drop_database(name):
         check=True,
         capture_output=True,
     )
+
 
 @tagged("standard", "at_install")
 class TestMmaRegisterBetweenDatabases(TransactionCase):
