@@ -186,7 +186,8 @@ class TestMmaRegisterBetweenDatabases(TransactionCase):
                 self.assertEqual(wizard.imported_count, 2, wizard.message)
                 second = export_mma_register(other, user)
                 self.assertEqual(sheet_values(second), values)
-                row = dict(zip(values["MMA-register"][0], values["MMA-register"][1]))
+                header, first_row = values["MMA-register"][:2]
+                row = dict(zip(header, first_row, strict=True))
                 self.assertEqual(
                     row["Ontvangen"],
                     datetime.datetime(2024, 3, 31, 1, 59, 59),
