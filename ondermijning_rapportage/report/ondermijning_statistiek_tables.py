@@ -126,7 +126,7 @@ class OndermijningStatistiek(models.Model):
                 ["company_id", "instrument_id"],
             ],
         )
-        note = self._disclosure_note(figures, "interventies")
+        note = self._disclosure_note(figures, Interventie._disclosure_unit)
         sheets = [
             (
                 "Interventies",
@@ -195,7 +195,9 @@ class OndermijningStatistiek(models.Model):
                     title,
                 )
             )
-            notes.append(self._disclosure_note(bibob_figures, "interventies"))
+            notes.append(
+                self._disclosure_note(bibob_figures, Interventie._disclosure_unit)
+            )
         sheets.append(("Bibob", bibob, list(dict.fromkeys(notes))))
         return sheets
 
