@@ -1,3 +1,13 @@
+"""A gemeente's public meldpunt (``ondermijning.meldpunt``): its settings and
+the intake of a report from outside Odoo (web form and e-mail), the receipt
+and the conversation with the reporter.
+
+Over 450 lines because the intake is one chain that must keep the reporter
+anonymous at every link (form token, throttling without addresses, document
+metadata removal, receipt secret hashing, the signal made as the server):
+apart, a link that forgets anonymity would not show. The public routes are
+in ``controllers/``."""
+
 import base64
 import datetime
 import hashlib

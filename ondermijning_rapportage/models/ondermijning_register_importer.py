@@ -3,7 +3,10 @@ import tried without keeping it for the preview, then all rows or none.
 
 The file is read within limits by ``report/ondermijning_register_reader.py``
 (a reader in plain Python); the wizard is ``ondermijning.register.import``.
-The checks of one row's values are ``RegisterRow`` in the reader."""
+The checks of one row's values are ``RegisterRow`` in the reader.
+
+Just over 450 lines because the preview and the import run the same code
+(the preview rolls back), which is what makes the preview true."""
 
 import contextlib
 import datetime

@@ -17,6 +17,10 @@ before anything heavy happens:
 Errors carry a code and parameters; the model turns them into translated
 messages. ``RegisterRow`` checks one row's values (translated reasons through
 the ``env._`` it is given).
+
+Over 450 lines because the format (one column list) and each check of it
+belong together: a column added to the format gets its check in the same
+place.
 """
 
 import datetime

@@ -1,3 +1,12 @@
+"""Documents of cases: encrypted in the filestore, never indexed, governed by
+the record they belong to (upload, read, download, delete).
+
+Over 450 lines because every door through which Odoo stores or serves a file
+(``create``/``write`` of datas and raw, the chatter's pending upload,
+``/web/content`` streams, the garbage collector, the key rotation) must pass
+the same encryption and access, and splitting them would hide one door from
+the others."""
+
 import base64
 import contextlib
 import logging

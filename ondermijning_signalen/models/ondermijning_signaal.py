@@ -1,3 +1,14 @@
+"""The signal (``ondermijning.signaal``): its fields, its moves along the
+stappenplan and its board.
+
+Over 450 lines because the signal is the product's central record: about a
+hundred fields that the views, the record rules and the reports name, and
+the moves between the steps, which must stay together to be read as one
+process. What could live apart does: the steps' rules in ``stappenplan.py``,
+the seal and access in ``ondermijning_signaal_access.py``, retention in
+``ondermijning_signaal_retention.py``, the trace in
+``ondermijning_signaal_spoor.py``."""
+
 import contextlib
 import contextvars
 import uuid
