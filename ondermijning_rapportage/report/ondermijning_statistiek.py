@@ -103,10 +103,12 @@ class OndermijningStatistiek(models.Model):
     end_state = fields.Selection(END_STATES, readonly=True)
     in_treatment = fields.Boolean(string="Taken into treatment (stap 2)", readonly=True)
     closed = fields.Boolean(readonly=True)
-    is_overdue = fields.Boolean(
-        string="Overdue",
+    deadline_state = fields.Selection(
+        [("overdue", "Overdue"), ("on_time", "On time")],
+        string="Deadline",
         readonly=True,
-        help="Open and past its deadline (today, in the gemeenten's time zone).",
+        help="Of an open signal: past its deadline or not (today, in the "
+        "gemeenten's time zone). Empty once it ended.",
     )
     destroyed = fields.Boolean(
         readonly=True,
@@ -178,11 +180,12 @@ class OndermijningStatistiek(models.Model):
                 s.end_state,
                 {treated} AS in_treatment,
                 (s.end_state IS NOT NULL) AS closed,
-                COALESCE(
-                    s.end_state IS NULL
-                    AND s.date_deadline < timezone('{GEMEENTE_TZ}', now())::date,
-                    FALSE
-                ) AS is_overdue,
+                CASE
+                    WHEN s.end_state IS NOT NULL THEN NULL
+                    WHEN s.date_deadline < timezone('{GEMEENTE_TZ}', now())::date
+                    THEN 'overdue'
+                    ELSE 'on_time'
+                END::varchar AS deadline_state,
                 FALSE AS destroyed,
                 CASE WHEN {treated} THEN 1 ELSE 0 END AS count_in_treatment,
                 CASE WHEN s.end_state IS NOT NULL THEN 1 ELSE 0 END AS count_closed,
@@ -224,7 +227,7 @@ class OndermijningStatistiek(models.Model):
                 t.end_state,
                 COALESCE(t.stap_reached, '{first}') != '{first}' AS in_treatment,
                 (t.end_state IS NOT NULL) AS closed,
-                FALSE AS is_overdue,
+                NULL::varchar AS deadline_state,
                 TRUE AS destroyed,
                 CASE WHEN COALESCE(t.stap_reached, '{first}') != '{first}'
                      THEN 1 ELSE 0 END AS count_in_treatment,

@@ -63,7 +63,7 @@ DIMENSIONS = (
     "end_state",
     "in_treatment",
     "closed",
-    "is_overdue",
+    "deadline_state",
     "destroyed",
 )
 # The view keeps months only; coarser periods and period numbers are fine.

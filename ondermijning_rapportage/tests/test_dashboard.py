@@ -192,7 +192,7 @@ class TestDashboardFigures(DashboardData):
             self.gemeente, 1, fields.Datetime.now() - relativedelta(days=40)
         )
         Stat = self.env["ondermijning.statistiek"].with_user(self.users["medewerker"])
-        overdue = [("closed", "=", False), ("is_overdue", "=", True)]
+        overdue = [("closed", "=", False), ("deadline_state", "=", "overdue")]
 
         def count():
             self.env.flush_all()

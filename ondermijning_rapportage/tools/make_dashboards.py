@@ -121,7 +121,7 @@ def build(regional):
             "bar",
             "Open signals per step (today), overdue or not",
             STAT,
-            ["stage_code", "is_overdue"],
+            ["stage_code", "deadline_state"],
             domain=[("closed", "=", False)],
         ),
         odoo_chart(
