@@ -8,7 +8,7 @@
     "author": "Ondermijning Odoo contributors",
     "license": "LGPL-3",
     "installable": True,
-    "depends": ["ondermijning_signalen"],
+    "depends": ["ondermijning_signalen", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
     "assets": {
         "web.assets_tests": [
@@ -23,6 +23,9 @@
         "views/ondermijning_statistiek_campagne_views.xml",
         "wizards/ondermijning_export_wizard_views.xml",
         "wizards/ondermijning_register_import_views.xml",
+        "data/ondermijning_dashboards.xml",
+        "data/ondermijning_rapportage_job_data.xml",
+        "views/ondermijning_rapportage_job_views.xml",
         "views/ondermijning_rapportage_menus.xml",
     ],
 }

@@ -103,6 +103,13 @@ class OndermijningStatistiek(models.Model):
     end_state = fields.Selection(END_STATES, readonly=True)
     in_treatment = fields.Boolean(string="Taken into treatment (stap 2)", readonly=True)
     closed = fields.Boolean(readonly=True)
+    deadline_state = fields.Selection(
+        [("overdue", "Overdue"), ("on_time", "On time")],
+        string="Deadline",
+        readonly=True,
+        help="Of an open signal: past its deadline or not (today, in the "
+        "gemeenten's time zone). Empty once it ended.",
+    )
     destroyed = fields.Boolean(
         readonly=True,
         help="The signal itself was destroyed; its anonymous trace remains.",
@@ -173,6 +180,12 @@ class OndermijningStatistiek(models.Model):
                 s.end_state,
                 {treated} AS in_treatment,
                 (s.end_state IS NOT NULL) AS closed,
+                CASE
+                    WHEN s.end_state IS NOT NULL THEN NULL
+                    WHEN s.date_deadline < timezone('{GEMEENTE_TZ}', now())::date
+                    THEN 'overdue'
+                    ELSE 'on_time'
+                END::varchar AS deadline_state,
                 FALSE AS destroyed,
                 CASE WHEN {treated} THEN 1 ELSE 0 END AS count_in_treatment,
                 CASE WHEN s.end_state IS NOT NULL THEN 1 ELSE 0 END AS count_closed,
@@ -214,6 +227,7 @@ class OndermijningStatistiek(models.Model):
                 t.end_state,
                 COALESCE(t.stap_reached, '{first}') != '{first}' AS in_treatment,
                 (t.end_state IS NOT NULL) AS closed,
+                NULL::varchar AS deadline_state,
                 TRUE AS destroyed,
                 CASE WHEN COALESCE(t.stap_reached, '{first}') != '{first}'
                      THEN 1 ELSE 0 END AS count_in_treatment,

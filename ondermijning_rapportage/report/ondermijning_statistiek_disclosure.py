@@ -67,6 +67,7 @@ DIMENSIONS = (
     "end_state",
     "in_treatment",
     "closed",
+    "deadline_state",
     "destroyed",
 )
 # The view keeps months only; coarser periods and period numbers are fine.

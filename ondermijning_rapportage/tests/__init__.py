@@ -13,3 +13,5 @@ from . import test_ui
 from . import test_interventions
 from . import test_priorities_campaigns
 from . import test_mma_register
+from . import test_dashboard
+from . import test_background_jobs

@@ -441,3 +441,28 @@ class TestRegisterImportLimits(ImportCase):
         other = self.wizard(make_register([self.GOOD]))
         other.action_back()
         self.assertFalse(other.file_sealed, "'Other file' forgets the upload")
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterImportInBackground(ImportCase):
+    def test_a_long_import_runs_in_the_background(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "ondermijning_rapportage.background_rows", 1
+        )
+        rows = [dict(self.GOOD), dict(self.GOOD, **{"MMA-nummer": "MMA-9"})]
+        wizard = self.wizard(make_register(rows))
+        wizard.action_preview()
+        before = self.count()
+        Job = self.env["ondermijning.rapportage.job"]
+        action = wizard.action_import()
+        self.assertEqual(
+            action["params"]["next"]["type"], "ir.actions.act_window_close"
+        )
+        self.assertEqual(self.count(), before, "nothing imported before the job runs")
+        job = Job.sudo().search([("job_type", "=", "import")])
+        self.assertEqual(job.user_id, self.users["medewerker"])
+        Job._cron_run_jobs()
+        self.assertEqual(job.state, "done", job.message)
+        self.assertEqual(self.count(), before + 2)
+        self.assertEqual(wizard.state, "done")
+        self.assertNotIn("Dorpsstraat", job.message)

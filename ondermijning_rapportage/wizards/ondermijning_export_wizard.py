@@ -148,6 +148,15 @@ class OndermijningExportWizard(models.TransientModel):
             "only_mma": self.only_mma,
         }
 
+    def _job_params(self):
+        """The filters as JSON, for a background job."""
+        filters = self._filters()
+        for key in ("date_from", "date_to"):
+            filters[key] = (
+                fields.Date.to_string(filters[key]) if filters[key] else False
+            )
+        return filters
+
     def _check_export_access(self):
         self.ensure_one()
         if self.export_type not in self._available_types():
@@ -195,6 +204,12 @@ class OndermijningExportWizard(models.TransientModel):
         self._check_export_access()
         if self.export_type in ("register", "mma_register"):
             self.env["ondermijning.signaal"].check_access("read")
+            Job = self.env["ondermijning.rapportage.job"]
+            if self.record_count > Job._background_rows():
+                Job._enqueue(
+                    "export", export_type=self.export_type, params=self._job_params()
+                )
+                return Job._queued_action()
         return {
             "type": "ir.actions.act_url",
             "url": f"/ondermijning_rapportage/export/{self.id}",

@@ -153,6 +153,17 @@ class OndermijningRegisterImport(models.TransientModel):
         return self._reopen()
 
     def action_import(self):
+        """Import now, or for a register of many rows in the background
+        (``ondermijning.rapportage.job``)."""
+        self.ensure_one()
+        Job = self.env["ondermijning.rapportage.job"]
+        if len(self.line_ids) > Job._background_rows():
+            self._data()  # refuse here what the job would refuse
+            Job._enqueue("import", params={"wizard_id": self.id})
+            return Job._queued_action()
+        return self._import_now()
+
+    def _import_now(self):
         """Check the file again and create every signal in one go, or none."""
         self.ensure_one()
         results = self._check()

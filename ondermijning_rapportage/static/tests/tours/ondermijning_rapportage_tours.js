@@ -75,3 +75,39 @@ registry.category("web_tour.tours").add("ondermijning_statistics_analyst_tour", 
         },
     ],
 });
+
+// The dashboard (spreadsheet_dashboard) draws its first chart, "Signals per
+// month", with data: Chart.js has a data set with a count above zero.
+registry.category("web_tour.tours").add("ondermijning_dashboard_tour", {
+    steps: () => [
+        {
+            trigger: ".o_spreadsheet_dashboard_action .o-figure canvas",
+            content: "A chart of the dashboard is drawn",
+            // the spreadsheet bundle is large: on a busy machine it takes
+            // longer than a step's default 10 s to load
+            timeout: 60000,
+        },
+        {
+            trigger: ".o_spreadsheet_dashboard_action .o-figure canvas",
+            content: "The chart has data",
+            async run() {
+                const canvas = this.anchor;
+                for (let attempt = 0; attempt < 100; attempt++) {
+                    const chart = window.Chart && window.Chart.getChart(canvas);
+                    const values = chart
+                        ? chart.data.datasets.flatMap((dataset) => dataset.data)
+                        : [];
+                    if (values.some((value) => Number(value) > 0)) {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                throw new Error("The dashboard's chart has no data");
+            },
+        },
+        {
+            trigger: "body:not(:has(.o_error_dialog))",
+            content: "No error",
+        },
+    ],
+});
