@@ -23,6 +23,7 @@
     "data": [
         "security/ondermijning_security.xml",
         "security/ir.model.access.csv",
+        "security/ondermijning_privacy_queue_security.xml",
         "data/ondermijning_data.xml",
         "data/ondermijning_retention_data.xml",
         "views/ondermijning_signaal_views.xml",
@@ -41,7 +42,10 @@
         "wizards/ondermijning_geen_bronnen_wizard_views.xml",
         "wizards/ondermijning_handout_wizard_views.xml",
         "report/overleg_handout.xml",
+        "report/casus_dossier.xml",
+        "report/vernietigingslijst.xml",
         "views/ondermijning_overleg_reeks_views.xml",
+        "views/ondermijning_privacy_queue_views.xml",
     ],
     "demo": [
         "demo/ondermijning_demo.xml",

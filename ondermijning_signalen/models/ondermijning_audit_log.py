@@ -72,7 +72,9 @@ class OndermijningAuditLog(models.Model):
     res_model = fields.Char(
         string="Technical model", required=True, readonly=True, index=True
     )
-    model_label = fields.Char(string="Kind of record", compute="_compute_labels")
+    model_label = fields.Char(
+        string="Kind of record", compute="_compute_labels", search="_search_model_label"
+    )
     res_id = fields.Integer(
         string="Record ID",
         readonly=True,
@@ -117,6 +119,13 @@ class OndermijningAuditLog(models.Model):
                 if path:
                     labels.append(self._field_path_label(model, path))
             line.field_labels = ", ".join(labels)
+
+    def _search_model_label(self, operator, value):
+        """By the name of the kind of record, in the user's language."""
+        if operator not in ("ilike", "=", "like", "=ilike"):
+            return [("res_model", operator, value)]
+        models = self.env["ir.model"].sudo().search([("name", operator, value)])
+        return [("res_model", "in", models.mapped("model"))]
 
     @api.model
     def _field_path_label(self, model, path):

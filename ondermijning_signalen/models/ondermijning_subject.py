@@ -2,7 +2,7 @@ import re
 
 from odoo import api, fields, models
 
-from ..tools import crypto
+from ..tools import crypto, subject_keys
 from ..tools.crypto import EncryptedChar
 
 
@@ -46,6 +46,26 @@ class OndermijningSubject(models.Model):
     match_key = fields.Char(
         compute="_compute_match_key", store=True, index=True, readonly=True
     )
+    # Blind indexes the signal search matches a typed value against
+    # (``ondermijning_signaal_search``): exact values only, never in clear.
+    kvk_key = fields.Char(
+        string="KvK search key", compute="_compute_search_keys", store=True, index=True
+    )
+    bag_key = fields.Char(
+        string="BAG search key", compute="_compute_search_keys", store=True, index=True
+    )
+    postcode_key = fields.Char(
+        string="Postcode search key",
+        compute="_compute_search_keys",
+        store=True,
+        index=True,
+    )
+    person_key = fields.Char(
+        string="Person search key",
+        compute="_compute_search_keys",
+        store=True,
+        index=True,
+    )
     earlier_count = fields.Integer(
         string="Earlier signals",
         compute="_compute_earlier_count",
@@ -59,6 +79,19 @@ class OndermijningSubject(models.Model):
             subject.match_key = identity and crypto.blind_index(
                 self.env, f"subject-{subject.kind}", identity
             )
+
+    @api.depends("kind", "name", "birth_date", "kvk_number", "address", "bag_id")
+    def _compute_search_keys(self):
+        for subject in self:
+            values = subject_keys.subject_values(
+                subject.kvk_number,
+                subject.bag_id,
+                subject.address,
+                subject.name if subject.kind == "persoon" else False,
+                subject.birth_date,
+            )
+            for scope, value in values.items():
+                subject[f"{scope}_key"] = subject_keys.key(self.env, scope, value)
 
     def _identity(self):
         """The normalised value that identifies this subject."""

@@ -1,1 +1,3 @@
 from . import overleg_handout
+from . import casus_dossier
+from . import vernietigingslijst

@@ -10,3 +10,6 @@ from . import test_mechanisms
 from . import test_doors
 from . import test_at_rest
 from . import test_overleg
+from . import test_subject_search
+from . import test_reports
+from . import test_privacy_queue

@@ -1,6 +1,9 @@
+import subprocess
+import tempfile
 from contextlib import contextmanager
 
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 from odoo.addons.ondermijning_signalen import stappenplan
 
@@ -73,6 +76,28 @@ class OndermijningCase(TransactionCase):
         with self.assertRaises(exception) as caught:
             yield caught
         self.assertRegex(str(caught.exception), regex)
+
+    def pdf_text(self, xmlid, user, records, data=None):
+        """A report as that user prints it, through wkhtmltopdf, in plain text."""
+        report = self.env.ref(xmlid)
+        # Debian's wkhtmltopdf (unpatched Qt) warns that it ignores the header
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            pdf, kind = (
+                report.with_user(user)
+                # the web client sends the user's language
+                .with_context(force_report_rendering=True, lang=user.lang)
+                ._render_qweb_pdf(report.report_name, records.ids, data=data)
+            )
+        self.assertEqual(kind, "pdf")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            return subprocess.run(
+                ["pdftotext", "-layout", file.name, "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
 
     def as_user(self, role, records):
         return records.with_user(self.users[role])

@@ -3,8 +3,6 @@ valid login would: XML-RPC, JSON-RPC (/web/dataset/call_kw), the /mail
 routes, /web/content; context keys and domains on hidden fields."""
 
 import json
-import subprocess
-import tempfile
 import xmlrpc.client
 from datetime import timedelta
 
@@ -871,25 +869,12 @@ class TestPartnerClearance(RpcCase):
 
     def handout_text(self, role, partner=None):
         """The handout as PDF, as that role prints it, in plain text."""
-        report = self.env.ref("ondermijning_signalen.action_report_overleg_handout")
-        data = {"partner_id": partner.id} if partner else None
-        # Debian's wkhtmltopdf (unpatched Qt) warns that it ignores the header
-        with mute_logger("odoo.addons.base.models.ir_actions_report"):
-            pdf, kind = (
-                report.with_user(self.users[role])
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf(report.report_name, self.overleg.ids, data=data)
-            )
-        self.assertEqual(kind, "pdf")
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-            file.write(pdf)
-            file.flush()
-            return subprocess.run(
-                ["pdftotext", "-layout", file.name, "-"],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
+        return self.pdf_text(
+            "ondermijning_signalen.action_report_overleg_handout",
+            self.users[role],
+            self.overleg,
+            data={"partner_id": partner.id} if partner else None,
+        )
 
     def test_the_handout_holds_only_what_was_cleared(self):
         self.clearance.sudo().scope = "subjecten"
