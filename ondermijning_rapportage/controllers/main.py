@@ -1,6 +1,7 @@
 import os
 import tempfile
 
+import psycopg2.errors
 from werkzeug.exceptions import NotFound
 from werkzeug.wsgi import wrap_file
 
@@ -35,13 +36,22 @@ class OndermijningRapportageController(http.Controller):
         type="http",
         auth="user",
         methods=["GET"],
+        readonly=True,
     )
     def export(self, wizard_id):
         """Generate the export of the wizard as the logged-in user (its own
-        rules and field rights apply) into a temporary file and stream it."""
+        rules and field rights apply) into a temporary file and stream it.
+        Read-only: on the replica when there is one (the audit lines go to
+        the primary)."""
         wizard = request.env["ondermijning.export.wizard"].search(
             [("id", "=", wizard_id)]
         )
+        if not wizard and request.env.cr.readonly:
+            # made on the primary a moment ago, maybe not replayed here yet:
+            # Odoo runs the request again on the primary
+            raise psycopg2.errors.ReadOnlySqlTransaction(
+                "the export wizard is not on the replica (yet)"
+            )
         if not wizard:
             raise NotFound()
         fileobj = tempfile.TemporaryFile()

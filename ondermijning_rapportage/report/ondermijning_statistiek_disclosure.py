@@ -456,6 +456,7 @@ class OndermijningDisclosureMixin(models.AbstractModel):
         return result
 
     @api.model
+    @api.readonly
     def read_group(
         self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
     ):
@@ -496,10 +497,12 @@ class OndermijningDisclosureMixin(models.AbstractModel):
         )
 
     @api.model
+    @api.readonly
     def search_count(self, domain, limit=None):
         return super().search_count(self._row_domain(domain), limit=limit)
 
     @api.model
+    @api.readonly
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         return super().name_search(name, self._row_domain(args or []), operator, limit)
 

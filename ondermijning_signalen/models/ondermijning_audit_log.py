@@ -161,11 +161,10 @@ class OndermijningAuditLog(models.Model):
         if action == "read" and records.env.su:
             return
         cr = self.env.cr
-        if cr.readonly:
-            # a read-only call (a list, a replica) that returned content:
-            # Odoo runs it again in a read/write transaction, where the line
-            # can be written (lists and boards show no content, so this is
-            # rare: API callers asking content through search_read)
+        if cr.readonly and self.env.registry.in_test_mode():
+            # a test cursor only simulates a read-only transaction, inside
+            # the test's one transaction: no other cursor can write beside
+            # it. Odoo runs the call again in a read/write transaction.
             raise psycopg2.errors.ReadOnlySqlTransaction(
                 "the audit log of a read of case content needs a read/write transaction"
             )
@@ -245,7 +244,33 @@ class OndermijningAuditLog(models.Model):
                 }
             )
         if lines:
+            self._write_lines(lines)
+
+    @api.model
+    def _write_lines(self, lines):
+        """Create the lines in the call's transaction, or, when the call runs
+        in a read-only one (a read-only route or ``@api.readonly`` method,
+        on the replica when there is one), in a transaction of their own on
+        the primary, committed at once.
+
+        Transactional correctness of the second case: the lines are written
+        and committed while the call's read-only transaction is flushed,
+        before its result leaves the server. If they cannot be written the
+        call fails and the content is not shown (never content without its
+        line). The reverse can happen: a call failing after this point (the
+        response lost, a retry after a serialization error or a write
+        attempted on the read-only cursor) leaves a line for content that
+        maybe never reached the user, and a retry logs it again: the log
+        errs on the side of too much, never too little. Nothing is lost by
+        the separate commit: a read-only transaction has nothing of its own
+        to roll back. The lines are on the primary at once but reach the
+        replica a moment later; the call that wrote them does not see them
+        (its snapshot is older)."""
+        if not self.env.cr.readonly:
             self.sudo().create(lines)
+            return
+        with self.env.registry.cursor() as cr:  # the primary (read/write)
+            self.with_env(self.env(cr=cr)).sudo().create(lines)
 
     @api.model
     def _request_origin(self):

@@ -30,9 +30,13 @@ class OndermijningAuditMixin(models.AbstractModel):
     def web_read(self, specification):
         return super().web_read(specification)
 
-    # Opening a form reads content and so writes its audit line: a
-    # read/write transaction from the start (Odoo 18 serves web_read on a
-    # read-only cursor, possibly on a replica, otherwise).
+    # Opening a form: on the primary, in a read/write transaction (Odoo 18
+    # serves web_read on a read-only cursor, on the replica when there is
+    # one, otherwise). The form shown after a button or a save is then never
+    # older than that change (a replica replays it a moment later), and its
+    # audit line is written in the same transaction. Lists, boards and
+    # exports do run on the replica; their audit lines go to the primary
+    # (ondermijning.audit.log._write_lines).
     web_read._readonly = False
 
     def _read_format(self, fnames, load="_classic_read"):

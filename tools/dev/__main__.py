@@ -19,6 +19,7 @@ from subprocess import CalledProcessError
 from . import ADDONS, BIN, LANG, LOG_DIR, REPO, RUN_DB, TEST_DB, VAR, DevError, say
 from .cluster import Cluster
 from .odoo_setup import CONF, find_odoo, write_config
+from .replica import Replica, supported
 from .summary import OdooLog, report
 
 CHILDREN, STATE, MODULES = [], {"cluster": None, "stop": False}, ",".join(ADDONS)
@@ -68,6 +69,8 @@ def cleanup():  # this command's children, then PostgreSQL if this command shoul
                 proc.wait(timeout=30)
             os.killpg(proc.pid, signal.SIGKILL)  # what is left, e.g. its browser
         proc.wait()
+    if (replica := STATE.get("replica")) and replica.running():
+        replica.stop()  # only Odoo of this command reads from it
     if not ((pg := STATE["cluster"]) and STATE["stop"] and pg.running()):
         return
     if (others := pg.clients()) != "0":
@@ -79,20 +82,29 @@ def cleanup():  # this command's children, then PostgreSQL if this command shoul
         pg.link.unlink()
 
 
-def prepare(port, stop):
-    """What run, test and shell need, ending with the cluster running."""
+def prepare(port, stop, replica=False):
+    """What run, test and shell need, ending with the cluster (and replica) running."""
     pg = Cluster()  # finds PostgreSQL's binaries: no side effects before the checks
     odoo = find_odoo()
     say(f"Odoo 18.0 from {odoo.tree or odoo.package} ({odoo.how})")
+    if replica and not supported(odoo):
+        raise DevError(
+            f"this Odoo ({odoo.tree or odoo.package}) has no db_replica_host: it cannot"
+            " read from a replica. Run without --replica, or with a newer Odoo 18.0.",
+            2,
+        )
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     os.umask(0o077)  # from here: keys, config, logs, filestore for this user only
     for old in sorted(LOG_DIR.glob("*.log"), key=os.path.getmtime)[:-20]:
         old.unlink()  # keeps the newest 20 logs
     STATE.update(cluster=pg, env=odoo.env())
     pg.ensure()
-    write_config(odoo, pg, port)
+    write_config(odoo, pg, port, replica := replica and Replica(pg))
     STATE["stop"] = (started := pg.start()) or stop
     say(f"PostgreSQL {'started' if started else 'already running'} in {pg.home}")
+    if replica:
+        STATE["replica"] = replica
+        replica.ensure_running()
     return pg
 
 
@@ -130,7 +142,8 @@ def cmd_run(args):
                 f" or choose another port: ./dev run --port {port + 1}"
                 f" (or ODOO_PORT={port + 1})."
             )
-    pg, fresh = prepare(port, stop=True), f"{RUN_DB}_new"  # renamed once complete
+    pg = prepare(port, stop=True, replica=args.replica)
+    fresh = f"{RUN_DB}_new"  # renamed once complete
     if pg.drop(fresh):
         say(f"removed the half-made database {fresh} of an interrupted set-up")
     if not pg.exists(RUN_DB):
@@ -207,6 +220,8 @@ def cmd_stop(_args):
         while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
             time.sleep(0.2)
     pg = Cluster()
+    if (replica := Replica(pg)).running():
+        replica.stop()
     pg.stop() if pg.running() else say("PostgreSQL of this checkout is not running")
 
 
@@ -224,6 +239,7 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="set up what is missing, then serve Odoo")
     run.add_argument("--port", type=int, help="HTTP port ($ODOO_PORT, else 8069)")
+    run.add_argument("--replica", action="store_true", help="also a hot standby")
     test = sub.add_parser("test", help="every test, in a fresh database")
     shell = sub.add_parser("shell", help="odoo shell on the development database")
     sub.add_parser("lint", help="pre-commit run --all-files")

@@ -72,7 +72,7 @@ def find_odoo():
     raise DevError(f"Odoo 18.0 not found. {MISSING}", 2)
 
 
-def write_config(odoo, cluster, port):
+def write_config(odoo, cluster, port, replica=None):
     """var/odoo.conf, anew on every run; var/keys once (never printed)."""
     if not (keys := VAR / "keys").exists():
         key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
@@ -93,4 +93,6 @@ def write_config(odoo, cluster, port):
         "max_cron_threads = 1",
         f"ondermijning_keys = {','.join(key_list)}",
     ]
+    if replica:  # read-only routes and @api.readonly methods read from it
+        lines.append(f"db_replica_host = {replica.sock}")
     CONF.write_text("\n".join(lines) + "\n", encoding="utf-8")
