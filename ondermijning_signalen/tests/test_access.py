@@ -231,6 +231,12 @@ class TestAccess(OndermijningCase):
         self.assertEqual(groups, [(self.categorie.with_user(self.users["overleg"]), 2)])
         ordered = partner.search([("id", "in", agenda)], order="categorie_id, id")
         self.assertEqual(ordered, (self.on_agenda | kern).sorted("id"))
+        # the indexes the subquery and the agenda board read
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
+            [("ondermijning_vrijgave_partner_idx", "ondermijning_signaal_open_idx")],
+        )
+        self.assertEqual(len(self.env.cr.fetchall()), 2)
         # everything on the agenda still shows that it exists
         self.assertEqual(set(partner.search([("id", "in", agenda)]).ids), set(agenda))
 
