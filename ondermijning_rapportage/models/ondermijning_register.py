@@ -8,6 +8,7 @@ import pytz
 
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from odoo.addons.ondermijning_signalen.tools import lead_times
 
@@ -136,19 +137,26 @@ class OndermijningRegister(models.AbstractModel):
 
     @api.model
     def _register_rows(self, domain, columns, batch_size=2000, field_map=None):
-        """Rows of the register, searched and read as the current user, in
-        batches by (received, id) so memory stays flat however large the
-        register. Every exported batch is written to the audit log.
-        ``field_map``: column key -> signal field (default the register's)."""
+        """Rows of the register, searched as the current user (record
+        rules), in batches by (received, id) so memory stays flat however
+        large the register. Every exported batch is written to the audit
+        log. ``field_map``: column key -> signal field (default the
+        register's).
+
+        Plain stored columns are read straight from the table, with local
+        times and lead times computed in the same query (the ORM's read and
+        the per-cell conversions were half the export); what the ORM must
+        decrypt, audit as content or withhold (a partner, a sealed signal)
+        is read through the ORM as before (``_register_fetch``)."""
         field_map = field_map or REGISTER_FIELDS
         Signal = self.env["ondermijning.signaal"]
         Signal.check_access("read")
         keys = {column.key for column in columns}
         fnames = [field_map[key] for key in field_map if key in keys]
-        if keys & set(LEAD_KEYS):
+        with_leads = bool(keys & set(LEAD_KEYS))
+        if with_leads:
             fnames += [f for f in LEAD_DATE_FIELDS if f not in fnames]
         fnames = list(dict.fromkeys(fnames + ["date_received"]))
-        tz = self.env["ondermijning.statistiek"]._tz()
         selections = {
             fname: dict(Signal._fields[fname]._description_selection(self.env))
             for fname in fnames
@@ -160,13 +168,7 @@ class OndermijningRegister(models.AbstractModel):
             if Signal._fields[fname].type == "many2one"
         }
         names = {model: {} for model in relations.values()}
-
-        def local(value):
-            return (
-                pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
-                if value
-                else None
-            )
+        wanted = [(key, fname) for key, fname in field_map.items() if key in keys]
 
         last = None
         while True:
@@ -182,32 +184,112 @@ class OndermijningRegister(models.AbstractModel):
             batch = Signal.search(page, order="date_received, id", limit=batch_size)
             if not batch:
                 return
-            records = batch.read(fnames, load=None)
+            records = self._register_fetch(batch, fnames, with_leads)
             for fname, model in relations.items():
                 missing = {r[fname] for r in records if r[fname]} - names[model].keys()
                 if missing:
                     for rec in self.env[model].browse(missing).read(["display_name"]):
                         names[model][rec["id"]] = rec["display_name"]
             self.env["ondermijning.audit.log"]._log(batch, "export", fnames)
-            last = (records[-1]["date_received"], records[-1]["id"])
+            last = (records[-1]["_utc_received"], records[-1]["id"])
             for values in records:
                 row = {}
-                for key, fname in field_map.items():
-                    if key not in keys:
-                        continue
+                for key, fname in wanted:
                     value = values[fname]
                     if fname in relations:
                         value = names[relations[fname]].get(value) if value else None
                     elif fname in selections:
                         value = selections[fname].get(value, value) if value else None
-                    elif isinstance(value, datetime.datetime):
-                        value = local(value)
                     row[key] = value
-                if keys & set(LEAD_KEYS):
-                    row.update(lead_times.compute(values))
+                if with_leads:
+                    row.update(values["_leads"])
                 yield row
             # keep memory flat: forget the batch (and its audit lines)
             self.env.invalidate_all()
+
+    @api.model
+    def _register_sql_fields(self, fnames):
+        """The fields among ``fnames`` that are read from their column as
+        they are: stored, not encrypted, not content the audit log records
+        per read, not translated or company-dependent."""
+        Signal = self.env["ondermijning.signaal"]
+        content = Signal._audit_content_field_names()
+        plain = ("char", "selection", "date", "datetime", "many2one", "integer")
+        return [
+            fname
+            for fname in fnames
+            if (field := Signal._fields[fname]).store
+            and field.column_type
+            and field.type in plain
+            and not getattr(field, "encrypted", False)
+            and not field.translate
+            and not field.company_dependent
+            and fname not in content
+        ]
+
+    @api.model
+    def _register_fetch(self, batch, fnames, with_leads):
+        """[{field: value}] of the signals of ``batch`` in its order, with
+        datetimes in the gemeenten's local time (naive), ``_utc_received``
+        (the paging key) and, with ``with_leads``, ``_leads`` ({lead field:
+        days}). A signal whose content is withheld from the user, and the
+        fields that are not plain columns, are read through the ORM (its
+        masking, decryption and audit)."""
+        Signal = self.env["ondermijning.signaal"]
+        # what the seal check and the audit log look at, without the other
+        # columns a plain access would prefetch
+        batch.sudo().fetch(["is_sealed", "company_id"])
+        limits = batch._content_limits()
+        free = batch.browse([i for i in batch.ids if i not in limits])
+        sql_names = self._register_sql_fields(fnames)
+        orm_names = [f for f in fnames if f not in sql_names]
+        tz = self.env["ondermijning.statistiek"]._tz()
+        values = {}
+        if free:
+            Signal.flush_model(sql_names)
+            terms = [SQL("s.id"), SQL("s.date_received")]
+            for fname in sql_names:
+                column = SQL.identifier("s", fname)
+                if Signal._fields[fname].type == "datetime":
+                    column = SQL("timezone(%s, timezone('UTC', %s))", tz.zone, column)
+                terms.append(column)
+            leads = lead_times.sql_columns("s") if with_leads else {}
+            terms += [SQL(expression) for expression in leads.values()]
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT %s FROM %s s WHERE s.id = ANY(%s)",
+                    SQL(", ").join(terms),
+                    SQL.identifier(Signal._table),
+                    list(free.ids),
+                )
+            )
+            width = 2 + len(sql_names)
+            for row in rows:
+                record = dict(zip(sql_names, row[2:width], strict=True))
+                record.update(id=row[0], _utc_received=row[1])
+                record["_leads"] = dict(zip(leads, row[width:], strict=True))
+                values[row[0]] = record
+            if orm_names:
+                for vals in free.read(orm_names, load=None):
+                    values[vals["id"]].update(self._register_local(vals, tz))
+        if limits:
+            limited = batch.browse(list(limits))
+            for vals in limited.read(fnames, load=None):
+                record = self._register_local(vals, tz)
+                record["_utc_received"] = vals["date_received"]
+                record["_leads"] = lead_times.compute(vals) if with_leads else {}
+                values[vals["id"]] = record
+        return [values[signal_id] for signal_id in batch.ids]
+
+    @api.model
+    def _register_local(self, vals, tz):
+        """ORM values with their datetimes in local time (naive)."""
+        return {
+            fname: pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
+            if isinstance(value, datetime.datetime)
+            else value
+            for fname, value in vals.items()
+        }
 
     @api.model
     def _export_register(self, fileobj, filters, progress=None, batch_size=2000):

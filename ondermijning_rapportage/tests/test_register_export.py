@@ -1,12 +1,16 @@
 import datetime
 import io
 
+import pytz
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.ondermijning_signalen import stappenplan
+from odoo.addons.ondermijning_signalen.tools import lead_times
 
+from ..models.ondermijning_register import REGISTER_FIELDS
 from .common import RapportageCase
 
 
@@ -133,6 +137,41 @@ class TestRegisterExport(RapportageCase):
         self.assertEqual(row["Doorlooptijd stap 1 (dagen)"], stat.lead_stap1)
         self.assertEqual(row["Doorlooptijd stap 2 (dagen)"], stat.lead_stap2)
         self.assertEqual(stat.lead_stap2, 5.5, "rounded to 2 decimals, both")
+
+    def test_columns_read_in_sql_are_what_the_orm_reads(self):
+        """Issue 16: the register reads its plain columns straight from the
+        table, local times and lead times in the same query; every value is
+        the one the ORM's read gives, converted as before (pytz, Python
+        rounding half away from zero)."""
+        self.through_stap2(self.other)
+        Signal = self.env["ondermijning.signaal"]
+        # 1.005 days: a tie at 2 decimals; summer and winter time
+        Signal.browse(self.other.id).sudo().write(
+            {"date_stap2": "2024-05-02 08:07:12", "date_stap3": "2024-07-01 22:30:00"}
+        )
+        user = self.users["medewerker"]
+        Register = self.env["ondermijning.register"].with_user(user)
+        batch = Signal.with_user(user).search(
+            [("company_id", "=", self.gemeente.id)], order="date_received, id"
+        )
+        fnames = list(
+            dict.fromkeys([*REGISTER_FIELDS.values(), *lead_times.LEAD_DATE_FIELDS])
+        )
+        in_sql = Register._register_sql_fields(fnames)
+        self.assertTrue({"date_received", "categorie_id", "stage_id"} <= set(in_sql))
+        fast = Register._register_fetch(batch, fnames, True)
+        tz = self.env["ondermijning.statistiek"]._tz()
+        self.env.invalidate_all()
+        for record, vals in zip(fast, batch.read(fnames, load=None), strict=True):
+            self.assertEqual(record["id"], vals["id"])
+            for fname in fnames:
+                value = vals[fname]
+                if isinstance(value, datetime.datetime):
+                    value = pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
+                self.assertEqual(record[fname] or False, value or False, fname)
+            self.assertEqual(record["_leads"], lead_times.compute(vals))
+        leads = next(r["_leads"] for r in fast if r["id"] == self.other.id)
+        self.assertEqual(leads["lead_stap1"], 1.01)
 
     def test_export_is_audited(self):
         self.export("medewerker", "register")

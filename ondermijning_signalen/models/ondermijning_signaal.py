@@ -349,6 +349,19 @@ class OndermijningSignaal(models.Model):
             ["company_id", "stage_id", "date_received DESC", "id DESC"],
             where="end_state IS NULL",
         )
+        # The board of those who see the signals on their agendas (overleg
+        # partners): the record rule's semi-join walks every signal ever on
+        # their agendas and asks of each whether it is open, in the stage,
+        # of the gemeente. Against this index (open signals only, with what
+        # the board filters and sorts on) a closed one is one probe of a
+        # small index instead of a read of its row (issue 16: at 10^5
+        # signals a column's cards 52-62 ms -> 2-30 ms in EXPLAIN ANALYZE).
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS ondermijning_signaal_open_idx "
+            "ON ondermijning_signaal (id) "
+            "INCLUDE (company_id, stage_id, date_received, is_sealed, active) "
+            "WHERE end_state IS NULL"
+        )
         return result
 
     # ------------------------------------------------------------------

@@ -196,7 +196,10 @@ class OndermijningSignaal(models.Model):
         ids = [i for i in self._ids if isinstance(i, int)]
         if self.env.su or not ids:
             return self.browse()
-        sealed = self.sudo().browse(ids).filtered("is_sealed")
+        # the one column (a plain access would prefetch every column)
+        signals = self.sudo().browse(ids)
+        signals.fetch(["is_sealed"])
+        sealed = signals.filtered("is_sealed")
         if not sealed:
             return self.browse()
         opened = self._unsealed_ids(sealed.ids)
@@ -272,19 +275,25 @@ class OndermijningSignaal(models.Model):
                 if names - CLEARED_FIELDS["kern"] - SEAL_FREE_FIELDS
                 else ("kern", "subjecten")
             )
-            cleared = (
-                self.env["ondermijning.vrijgave"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", self.env.user.commercial_partner_id.id),
-                        ("scope", "in", scopes),
-                    ]
-                )
-                .signaal_id
+            domain = expression.AND(
+                [domain, [("id", "in", self._cleared_ids_sql(scopes))]]
             )
-            domain = expression.AND([domain, [("id", "in", cleared.ids)]])
         return domain
+
+    @api.model
+    def _cleared_ids_sql(self, scopes):
+        """A subquery of the signals cleared for the user's organisation in
+        one of ``scopes``: a semi-join the planner can use with the board's
+        index, where a list of every clearance ever made grew with the
+        history of the overleggen (``ondermijning_vrijgave_partner_idx``)."""
+        Vrijgave = self.env["ondermijning.vrijgave"].sudo()
+        query = Vrijgave._search(
+            [
+                ("partner_id", "=", self.env.user.commercial_partner_id.id),
+                ("scope", "in", list(scopes)),
+            ]
+        )
+        return query.subselect(SQL.identifier(query.table, "signaal_id"))
 
     @api.model
     def _ondermijning_content_domain(self):

@@ -1,6 +1,7 @@
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import OndermijningCase
 
@@ -173,6 +174,71 @@ class TestAccess(OndermijningCase):
         self.gemeente.ondermijning_hide_officials = False
         self.env.invalidate_all()
         self.assertEqual(signal.handler_display, self.users["medewerker"].name)
+
+    def test_partner_searches_through_the_clearances_as_a_subquery(self):
+        """Searches, groupings and orderings on content leave out what was
+        not cleared for the partner's organisation, through a subquery of
+        the clearances (issue 16: a list of every clearance ever made grew
+        with the agenda history): facts for a 'kern' clearance, subjects
+        only for a 'subjecten' one, never a clearance of another partner."""
+        Signal = self.env["ondermijning.signaal"]
+        base = {"categorie_id": self.categorie.id, "company_id": self.gemeente.id}
+        with_subject = dict(
+            base, subject_ids=[Command.create({"kind": "persoon", "name": "B"})]
+        )
+        kern, uncleared, other_partner = Signal.create(
+            [with_subject, with_subject, with_subject]
+        )
+        self.overleg.signaal_ids = [
+            Command.link(s.id) for s in (kern, uncleared, other_partner)
+        ]
+        om = self.env["res.partner"].create({"name": "OM", "is_company": True})
+        self.env["ondermijning.vrijgave"].create(
+            [
+                {
+                    "signaal_id": kern.id,
+                    "partner_id": self.politie.id,
+                    "scope": "kern",
+                    "legal_ground": "RIEC-convenant",
+                },
+                {
+                    "signaal_id": other_partner.id,
+                    "partner_id": om.id,
+                    "scope": "subjecten",
+                    "legal_ground": "RIEC-convenant",
+                },
+            ]
+        )
+        self.env.flush_all()
+        partner = Signal.with_user(self.users["overleg"])
+        limit = partner._limit_domain({"categorie_id"})
+        self.assertIsInstance(limit[-1][2], SQL, "a subquery, not a list of ids")
+        agenda = (self.on_agenda | kern | uncleared | other_partner).ids
+        self.assertEqual(
+            partner.search(
+                [("id", "in", agenda), ("categorie_id", "=", self.categorie.id)]
+            ),
+            self.on_agenda | kern,
+        )
+        self.assertEqual(
+            partner.search([("id", "in", agenda), ("subject_ids", "!=", False)]),
+            self.on_agenda,
+            "subjects only where cleared with them",
+        )
+        groups = partner._read_group(
+            [("id", "in", agenda)], ["categorie_id"], ["__count"]
+        )
+        self.assertEqual(groups, [(self.categorie.with_user(self.users["overleg"]), 2)])
+        ordered = partner.search([("id", "in", agenda)], order="categorie_id, id")
+        self.assertEqual(ordered, (self.on_agenda | kern).sorted("id"))
+        # the indexes the subquery and the agenda board read
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
+            [("ondermijning_vrijgave_partner_idx", "ondermijning_signaal_open_idx")],
+        )
+        self.assertEqual(len(self.env.cr.fetchall()), 2)
+        # everything on the agenda still shows that it exists
+        self.assertEqual(set(partner.search([("id", "in", agenda)]).ids), set(agenda))
 
     def test_export_respects_field_access_and_is_audited(self):
         medewerker = self.on_agenda.with_user(self.users["medewerker"])

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""The slow paths of issue 16 on a database as it is (no top-up), run by hand.
+
+    python3 tools/bench_slowpaths.py -c ODOO.conf -d bench_db [--runs 5]
+        [--gemeente "Gemeente Enschede"]
+
+On a database made by ``tools/generate_data.py``: the board and the list of
+the overleg-deelnemer (``bench_<gemeente>_overleg1``) and, for reference,
+of the medewerker (``…_medewerker1``) of that gemeente, through the calls of
+``tools/bench.py`` (``WebClient``: the web client's server calls, record
+rules active), as medians of ``--runs`` runs after a warm-up, wall-clock and
+CPU time of this process (on a shared machine the CPU time is the steadier
+figure; the database's own time is in the wall-clock only), with the
+number of agenda signals and clearances of the deelnemer, which grow with
+the history of his overleggen.
+"""
+
+# A command-line tool run by hand: it reports on stdout.
+# pylint: disable=print-used
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import bench  # noqa: E402
+
+
+def measure(env, function, runs):
+    """(median ms wall, median ms CPU, queries of the last run)."""
+    function()
+    walls, cpus, queries = [], [], 0
+    for _ in range(runs):
+        env.invalidate_all()
+        before = env.cr.sql_log_count
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+        queries = env.cr.sql_log_count - before
+    return statistics.median(walls), statistics.median(cpus), queries
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-c", "--config", required=True)
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--gemeente", default="Gemeente Enschede")
+    args = parser.parse_args()
+
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    registry = Registry(args.database)
+    slug = re.sub(r"[^a-z0-9]+", "_", args.gemeente.lower()).strip("_")
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = env["res.company"].search([("name", "=", args.gemeente)])
+        Users = env["res.users"].with_context(active_test=False)
+        who = {
+            role: Users.search([("login", "=", f"bench_{slug}_{role}1")])
+            for role in ("medewerker", "overleg")
+        }
+        cr.execute("SELECT count(*) FROM ondermijning_signaal")
+        total = cr.fetchone()[0]
+        cr.execute(
+            """SELECT count(DISTINCT r.ondermijning_signaal_id)
+                 FROM ondermijning_overleg_ondermijning_signaal_rel r
+                 JOIN ondermijning_overleg_res_users_rel u
+                   ON u.ondermijning_overleg_id = r.ondermijning_overleg_id
+                WHERE u.res_users_id = %s""",
+            [who["overleg"].id],
+        )
+        agenda = cr.fetchone()[0]
+        cr.execute(
+            "SELECT count(*) FROM ondermijning_vrijgave WHERE partner_id = %s",
+            [who["overleg"].commercial_partner_id.id],
+        )
+        clearances = cr.fetchone()[0]
+        print(
+            f"{total} signals; {args.gemeente}: the deelnemer has {agenda} signals "
+            f"on his agendas, {clearances} cleared for his organisation"
+        )
+        for role, user in who.items():
+            user_env = env(
+                user=user.id,
+                su=False,
+                context={
+                    "lang": "en_US",
+                    "tz": "Europe/Amsterdam",
+                    "uid": user.id,
+                    "allowed_company_ids": company.ids,
+                    "bin_size": True,
+                },
+            )
+            client = bench.WebClient(
+                user_env["ondermijning.signaal"], [("end_state", "=", False)], []
+            )
+            for what in ("board", "list"):
+                wall, cpu, queries = measure(user_env, getattr(client, what), args.runs)
+                print(
+                    f"{role} {what}: {wall:.0f} ms wall, {cpu:.0f} ms CPU, "
+                    f"{queries} queries"
+                )
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
