@@ -93,6 +93,9 @@ def main():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--gemeente", default="Gemeente Enschede")
+    parser.add_argument(
+        "--roles", default="medewerker,overleg", help="comma-separated roles"
+    )
     args = parser.parse_args()
 
     import odoo
@@ -108,8 +111,9 @@ def main():
         Users = env["res.users"].with_context(active_test=False)
         who = {
             role: Users.search([("login", "=", f"bench_{slug}_{role}1")])
-            for role in ("medewerker", "overleg")
+            for role in args.roles.split(",")
         }
+        deelnemer = Users.search([("login", "=", f"bench_{slug}_overleg1")])
         cr.execute("SELECT count(*) FROM ondermijning_signaal")
         total = cr.fetchone()[0]
         cr.execute(
@@ -118,12 +122,12 @@ def main():
                  JOIN ondermijning_overleg_res_users_rel u
                    ON u.ondermijning_overleg_id = r.ondermijning_overleg_id
                 WHERE u.res_users_id = %s""",
-            [who["overleg"].id],
+            [deelnemer.id],
         )
         agenda = cr.fetchone()[0]
         cr.execute(
             "SELECT count(*) FROM ondermijning_vrijgave WHERE partner_id = %s",
-            [who["overleg"].commercial_partner_id.id],
+            [deelnemer.commercial_partner_id.id],
         )
         clearances = cr.fetchone()[0]
         print(
