@@ -9,14 +9,18 @@ the overleg-deelnemer (``bench_<gemeente>_overleg1``) and, for reference,
 of the medewerker (``…_medewerker1``) of that gemeente, through the calls of
 ``tools/bench.py`` (``WebClient``: the web client's server calls, record
 rules active), as medians of ``--runs`` runs after a warm-up, wall-clock and
-CPU time of this process (on a shared machine the CPU time is the steadier
-figure; the database's own time is in the wall-clock only), with the
-number of agenda signals and clearances of the deelnemer, which grow with
-the history of his overleggen.
+CPU time of this process, with the number of agenda signals and clearances
+of the deelnemer, which grow with the history of his overleggen. Then the
+database's side: every query of one board and one list run again under
+``EXPLAIN (ANALYZE, BUFFERS)``, ``--runs`` times: the buffers they touch (the
+work done, the same on a busy machine) and the sum of the fastest execution
+of each (on a machine shared with other work, wall-clock figures vary
+several-fold from run to run; these two do not).
 """
 
-# A command-line tool run by hand: it reports on stdout.
-# pylint: disable=print-used
+# A command-line tool run by hand: it reports on stdout and explains the
+# queries the ORM made (already composed, with their parameters bound).
+# pylint: disable=print-used,sql-injection
 
 import argparse
 import os
@@ -46,12 +50,53 @@ def measure(env, function, runs):
     return statistics.median(walls), statistics.median(cpus), queries
 
 
+def explain(env, function, runs):
+    """(buffers touched, ms: sum over the queries of ``function`` of the
+    fastest of ``runs`` executions under EXPLAIN ANALYZE)."""
+    from odoo.tools import SQL
+
+    cr = env.cr
+    queries = []
+    execute = cr.execute
+
+    def recorder(query, params=None, log_exceptions=True):
+        if isinstance(query, SQL):
+            query, params = query.code, query.params
+        if str(query).lstrip().upper().startswith("SELECT"):
+            queries.append(cr._obj.mogrify(query, params).decode())
+        return execute(query, params, log_exceptions)
+
+    env.invalidate_all()
+    cr.execute = recorder
+    try:
+        function()
+    finally:
+        del cr.execute
+    buffers, total = 0, 0.0
+    for query in queries:
+        best = None
+        for _ in range(runs):
+            cr.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + query)
+            plan = cr.fetchone()[0][0]
+            best = min(best or plan["Execution Time"], plan["Execution Time"])
+            node = plan["Plan"]
+            touched = node.get("Shared Hit Blocks", 0) + node.get(
+                "Shared Read Blocks", 0
+            )
+        buffers += touched
+        total += best
+    return buffers, total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--gemeente", default="Gemeente Enschede")
+    parser.add_argument(
+        "--roles", default="medewerker,overleg", help="comma-separated roles"
+    )
     args = parser.parse_args()
 
     import odoo
@@ -67,8 +112,9 @@ def main():
         Users = env["res.users"].with_context(active_test=False)
         who = {
             role: Users.search([("login", "=", f"bench_{slug}_{role}1")])
-            for role in ("medewerker", "overleg")
+            for role in args.roles.split(",")
         }
+        deelnemer = Users.search([("login", "=", f"bench_{slug}_overleg1")])
         cr.execute("SELECT count(*) FROM ondermijning_signaal")
         total = cr.fetchone()[0]
         cr.execute(
@@ -77,12 +123,12 @@ def main():
                  JOIN ondermijning_overleg_res_users_rel u
                    ON u.ondermijning_overleg_id = r.ondermijning_overleg_id
                 WHERE u.res_users_id = %s""",
-            [who["overleg"].id],
+            [deelnemer.id],
         )
         agenda = cr.fetchone()[0]
         cr.execute(
             "SELECT count(*) FROM ondermijning_vrijgave WHERE partner_id = %s",
-            [who["overleg"].commercial_partner_id.id],
+            [deelnemer.commercial_partner_id.id],
         )
         clearances = cr.fetchone()[0]
         print(
@@ -106,9 +152,11 @@ def main():
             )
             for what in ("board", "list"):
                 wall, cpu, queries = measure(user_env, getattr(client, what), args.runs)
+                buffers, database = explain(user_env, getattr(client, what), args.runs)
                 print(
                     f"{role} {what}: {wall:.0f} ms wall, {cpu:.0f} ms CPU, "
-                    f"{queries} queries"
+                    f"{queries} queries; database: {buffers} buffers, "
+                    f"{database:.1f} ms (fastest of each query)"
                 )
             cr.rollback()
 
