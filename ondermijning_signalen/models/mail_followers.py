@@ -1,5 +1,6 @@
 from odoo import api, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 
 class MailFollowers(models.Model):
@@ -10,8 +11,26 @@ class MailFollowers(models.Model):
     _inherit = "mail.followers"
 
     @api.model
-    def _ondermijning_visible_domain(self):
+    def _ondermijning_visible_domain(self, domain=()):
+        """What of ``domain`` the user may see. The chatter asks the
+        followers of one record (``res_model`` and ``res_id`` given): then
+        only that record's visibility is checked, not every record the user
+        may see (a hashed subquery over all signals of the gemeente at each
+        opening of a form: the first thing that grew with the data under
+        load, issue 16)."""
         governed = self.env["ir.attachment"]._ondermijning_encrypted_models()
+        model_name, res_ids = self._ondermijning_pinned(domain)
+        if model_name and model_name not in governed:
+            return []
+        if model_name:
+            query = self.env[model_name]._ondermijning_content_query()
+            if query is None:
+                return expression.FALSE_DOMAIN
+            if res_ids is not None:
+                query.add_where(
+                    SQL("%s IN %s", SQL.identifier(query.table, "id"), res_ids or (0,))
+                )
+            return [("res_model", "=", model_name), ("res_id", "in", query)]
         visible = [("res_model", "not in", list(governed))]
         for model_name in sorted(governed):
             query = self.env[model_name]._ondermijning_content_query()
@@ -23,6 +42,27 @@ class MailFollowers(models.Model):
                     ]
                 )
         return visible
+
+    @api.model
+    def _ondermijning_pinned(self, domain):
+        """(model, ids) when ``domain`` is a conjunction that fixes
+        ``res_model`` (and ``res_id``, else ids None); (None, None) otherwise."""
+        model_name, res_ids = None, None
+        for leaf in domain or ():
+            if leaf in ("|", "!"):
+                return None, None
+            if not (isinstance(leaf, list | tuple) and len(leaf) == 3):
+                continue
+            field, operator, value = leaf
+            if field == "res_model" and operator == "=" and isinstance(value, str):
+                model_name = value
+            elif field == "res_id" and operator in ("=", "in"):
+                values = [value] if operator == "=" else value
+                if isinstance(values, list | tuple) and all(
+                    isinstance(v, int) and not isinstance(v, bool) for v in values
+                ):
+                    res_ids = tuple(values)
+        return (model_name, res_ids) if model_name else (None, None)
 
     @api.model
     def _insert_followers(
@@ -66,7 +106,9 @@ class MailFollowers(models.Model):
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         if not self.env.su:
-            domain = expression.AND([domain or [], self._ondermijning_visible_domain()])
+            domain = expression.AND(
+                [domain or [], self._ondermijning_visible_domain(domain)]
+            )
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     def _check_access(self, operation):

@@ -19,8 +19,12 @@ port=${PORT:-8470} workers=${WORKERS:-4} duration=${DURATION:-10m} spawn=${SPAWN
 conf=${CONF:-var/odoo.conf} locust=${LOCUST:-var/locust/bin/locust}
 out=var/load
 mkdir -p "$out"
+# odoo-bin, not `python -m odoo`: the prefork server starts its websocket
+# (gevent) process again from sys.argv[0], which must be a script
+odoo_bin=$(.venv/bin/python -c 'import odoo, os; print(os.path.join(os.path.dirname(odoo.__path__[0]), "odoo-bin"))')
+[ -f "$odoo_bin" ] || odoo_bin=$(command -v odoo)
 # shellcheck disable=SC2086
-.venv/bin/python -m odoo -c "$conf" -d "$db" --db-filter="^$db\$" --no-database-list \
+.venv/bin/python "$odoo_bin" -c "$conf" -d "$db" --db-filter="^$db\$" --no-database-list \
   --http-port="$port" --workers="$workers" --max-cron-threads=0 \
   --logfile="$out/odoo-$db.log" ${ODOO_ARGS:-} &
 odoo=$!
