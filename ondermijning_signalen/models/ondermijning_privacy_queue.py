@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
@@ -15,7 +17,7 @@ QUEUE_KINDS = [
 def _waiting_state(requirement):
     """The casus state that waits for ``requirement`` to move on."""
     states = stappenplan.CASUS_STATES
-    for before, after in zip(states, states[1:]):
+    for before, after in pairwise(states):
         if requirement in after.requires:
             return before.code
     raise ValueError(requirement)

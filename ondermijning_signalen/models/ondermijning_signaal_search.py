@@ -1,3 +1,8 @@
+# pylint: disable=consider-merging-classes-inherited
+"""Finding signals by a subject or object (KvK number, BAG id, postcode and
+house number, name and date of birth) through the subjects' blind indexes:
+the values themselves are encrypted and cannot be searched."""
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 

@@ -83,7 +83,9 @@ class CasusDossier(models.AbstractModel):
         head = self._entries(casus, CASUS_FIELDS)[0]
         signals = self._visible(casus, "signaal_ids")
         signal_entries = []
-        for signal, entry in zip(signals, self._entries(signals, SIGNAL_FIELDS)):
+        for signal, entry in zip(
+            signals, self._entries(signals, SIGNAL_FIELDS), strict=True
+        ):
             entry["sealed"] = signal.is_sealed and not signal.unseal_open
             entry["subjects"] = self._entries(
                 self._visible(signal, "subject_ids"), SUBJECT_FIELDS

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import OndermijningCase
 
@@ -163,3 +163,34 @@ class TestAuditLabels(OndermijningCase):
         self.assertNotIn("ondermijning", line.model_label)
         self.assertNotIn("89902341", line.field_labels + line.reference)
         self.assertIn(line, Log.search([("model_label", "ilike", line.model_label)]))
+
+
+@tagged("post_install", "-at_install")
+class TestPrivacyQueueUi(HttpCase, OndermijningCase):
+    def test_she_decides_from_her_queue(self):
+        self.through_stap2(self.new_signal())
+        sealed = self.new_signal()
+        self.weeg(sealed, "w1", "geen_ondermijning", indicator_ids=[])
+        tomorrow = fields.Date.today() + timedelta(days=1)
+        self.env["ondermijning.bewaartermijn"]._seal_ended_signals(tomorrow)
+        request = (
+            self.env[REQUEST]
+            .with_user(self.users["medewerker"])
+            .create(
+                {
+                    "reference": sealed.sudo().name,
+                    "reason": "Inzageverzoek van de betrokkene",
+                }
+            )
+        )
+        self.start_tour(
+            "/odoo/action-ondermijning_signalen.action_privacy_queue",
+            "ondermijning_privacy_queue_tour",
+            login="test_privacy",
+        )
+        self.assertEqual(request.state, "approved")
+        self.assertTrue(
+            self.env["ondermijning.audit.log"].search(
+                [("action", "=", "unseal"), ("res_id", "=", sealed.id)]
+            )
+        )
