@@ -97,7 +97,7 @@ def prepare(port, stop, replica=False):
     os.umask(0o077)  # from here: keys, config, logs, filestore for this user only
     for old in sorted(LOG_DIR.glob("*.log"), key=os.path.getmtime)[:-20]:
         old.unlink()  # keeps the newest 20 logs
-    STATE.update(cluster=pg, env=odoo.env())
+    STATE.update(cluster=pg, env=odoo.env(), launcher=odoo.launcher())
     pg.ensure()
     write_config(odoo, pg, port, replica := replica and Replica(pg))
     STATE["stop"] = (started := pg.start()) or stop
@@ -109,7 +109,7 @@ def prepare(port, stop, replica=False):
 
 
 def odoo(*args):
-    return [sys.executable, "-m", "odoo", "-c", CONF, *args]
+    return [sys.executable, *STATE["launcher"], "-c", CONF, *args]
 
 
 def click_odoo(suffix, *args):
@@ -230,7 +230,8 @@ def cmd_shell(args):
         raise DevError(f"no database {RUN_DB} yet: run ./dev run first")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the shell
     cmd = odoo("-d", RUN_DB, "--no-http", *args.odoo_args)
-    subprocess.run([*cmd[:3], "shell", *cmd[3:]], env=STATE["env"], check=False)
+    at = 1 + len(STATE["launcher"])  # the command, then its options
+    subprocess.run([*cmd[:at], "shell", *cmd[at:]], env=STATE["env"], check=False)
 
 
 def main():

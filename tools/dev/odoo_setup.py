@@ -39,6 +39,10 @@ class Odoo:
                 2,
             )
 
+    def launcher(self):  # odoo-bin where there is one: prefork re-runs argv[0]
+        script = self.tree and self.tree / "odoo-bin"
+        return [str(script)] if script and script.is_file() else ["-m", "odoo"]
+
     def env(self):  # of every Odoo process: this Odoo first, .venv's tools on PATH
         env = dict(os.environ, TZ="UTC", PYTHONUNBUFFERED="1")
         env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
