@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.tools import SQL
 
 from ..tools import crypto, journal
@@ -145,13 +145,25 @@ class OndermijningVernietiging(models.Model):
     # The destruction journal (tools/journal.py): outside the database
     # ------------------------------------------------------------------
     @api.model
+    def _journal_path(self):
+        """The journal, when one is configured. Not in tests, which roll
+        back what they destroyed while a file keeps it (to the journal, a
+        rolled-back destruction is one to do again), unless a test asks
+        for it with a journal of its own."""
+        if modules.module.current_test and not self.env.context.get(
+            "ondermijning_test_journal"
+        ):
+            return None
+        return journal.path()
+
+    @api.model
     def _journal_hashes(self, signal_ids):
         """{signal id: keyed hash of its identity}. The identity is the
         database's uuid, the id and the creation time (to the microsecond),
         which a signal made after a restore never shares with one destroyed
         before it, although it may get the same id and reference. Without
         a journal, nothing (and no key needed)."""
-        if not signal_ids or not journal.path():
+        if not signal_ids or not self._journal_path():
             return {}
         uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
         self.env.cr.execute(
@@ -173,7 +185,7 @@ class OndermijningVernietiging(models.Model):
         committing the offset past another's lines still uncommitted. The
         offset moves past these lines only when everything before them was
         read: lines not read yet (after a restore) are read on the next run."""
-        path = journal.path()
+        path = self._journal_path()
         if not path or not hashes:
             return
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [JOURNAL_LOCK])
@@ -212,7 +224,7 @@ class OndermijningVernietiging(models.Model):
         after a restore, those destroyed after the backup. Only the lines
         not read before are read, so this costs nothing on an ordinary day.
         Returns (ids, offset to store once they are destroyed)."""
-        path = journal.path()
+        path = self._journal_path()
         if not path:
             return [], None
         hashes, end = journal.read(path, self._journal_offset())

@@ -33,8 +33,10 @@ class TestDestructionJournal(OndermijningCase):
         ):
             self.addCleanup(config.__setitem__, option, config.get(option))
             config[option] = value
-        self.Engine = self.env["ondermijning.bewaartermijn"].sudo()
-        self.Log = self.env["ondermijning.vernietiging"].sudo()
+        # tests journal only when they ask, to a journal of their own
+        env = self.env(context=dict(self.env.context, ondermijning_test_journal=True))
+        self.Engine = env["ondermijning.bewaartermijn"].sudo()
+        self.Log = env["ondermijning.vernietiging"].sudo()
 
     def ended(self, days_ago):
         """A signal not taken into treatment ``days_ago`` (kept 12 months)."""
@@ -88,7 +90,10 @@ class TestDestructionJournal(OndermijningCase):
         config["ondermijning_keys"] = ""
         self.env.invalidate_all()
         today = fields.Date.today()
-        self.assertEqual(self.Engine._replay_destruction_journal(today, 500), [])
+        logger = "odoo.addons.ondermijning_signalen.models.ondermijning_vernietiging"
+        with self.assertLogs(logger, "WARNING") as logs:
+            self.assertEqual(self.Engine._replay_destruction_journal(today, 500), [])
+        self.assertIn("cannot be read without the encryption keys", logs.output[0])
         self.assertTrue(gone.exists(), "nothing is destroyed unread")
         config["ondermijning_keys"] = keys
         self.assertEqual(self.Engine._replay_destruction_journal(today, 500), gone.ids)
