@@ -339,7 +339,21 @@ def restore(bindir, cluster, dump, database, filestore, data_dir, figures, label
     figures[f"{label}_filestore_restore_s"] = time.time() - started
 
 
-def drill(args):  # noqa: PLR0915 (one story, told in order)
+def drill(args):
+    """The drill in a work folder of its own, removed afterwards (--keep:
+    kept), also when a step failed."""
+    work = Path(tempfile.mkdtemp(prefix="ondermijning-drill-", dir="/var/tmp"))
+    os.chmod(work, 0o711)  # the cluster's owner (a system user as root) gets in
+    try:
+        return run_drill(args, work)
+    finally:
+        if args.keep:
+            say(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run_drill(args, work):  # noqa: PLR0915 (one story, told in order)
     from tools.dev.cluster import DB_USER, Cluster  # noqa: PLC0415
 
     conf = configparser.RawConfigParser()
@@ -354,8 +368,6 @@ def drill(args):  # noqa: PLR0915 (one story, told in order)
         )
     host, db = options["db_host"], args.database
     source_filestore = Path(options["data_dir"]) / "filestore" / db
-    work = Path(tempfile.mkdtemp(prefix="ondermijning-drill-", dir="/var/tmp"))
-    os.chmod(work, 0o711)  # the cluster's owner (a system user as root) gets in
     backup, keystore = work / "backup", work / "keys"
     backup.mkdir(mode=0o700)
     keystore.mkdir(mode=0o700)
@@ -539,10 +551,6 @@ def drill(args):  # noqa: PLR0915 (one story, told in order)
         conn.close()
     finally:
         cluster.stop()
-        if args.keep:
-            say(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     # the ids of a small drill, for its test; a count for a large one
     figures.update(failures=failures, destroyed=len(destroyed))
     figures.update(destroyed_ids=destroyed if len(destroyed) <= 20 else None)
