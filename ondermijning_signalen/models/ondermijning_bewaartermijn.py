@@ -179,6 +179,7 @@ class OndermijningBewaartermijn(models.Model):
         where it stopped. Returns (destroyed, failed)."""
         self = self.sudo()
         today = fields.Date.today()
+        self._replay_destruction_journal(today, batch_size)
         # what is destroyed today is not sealed first (at 10^5 signals that
         # rewrote every row just before deleting it); what is left is sealed
         # after the destruction
@@ -199,6 +200,30 @@ class OndermijningBewaartermijn(models.Model):
             )
         _logger.info("Retention purge: %s signal(s) destroyed.", destroyed)
         return destroyed, failed
+
+    @api.model
+    def _replay_destruction_journal(self, today, batch_size):
+        """After a restore: destroy again what was destroyed after the
+        backup, as the journal outside the database says, whatever the
+        restored rules, lists and holds say (the decision was taken)."""
+        Vernietiging = self.env["ondermijning.vernietiging"]
+        replay_ids, end = Vernietiging._journal_replay_ids()
+        destroyed = 0
+        if replay_ids:
+            destroyed, _failed = self._destroy_in_batches(
+                replay_ids, today, batch_size, replay=True
+            )
+            _logger.info(
+                "Retention purge: %s signal(s) destroyed again after a restore "
+                "(destruction journal).",
+                destroyed,
+            )
+        # what failed or was locked by another transaction: read again next time
+        if destroyed == len(replay_ids):
+            Vernietiging._journal_done(end)
+            if self._auto_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return replay_ids
 
     @api.model
     def _seal_ended_signals(self, today, skip_destroyable=False):
@@ -287,11 +312,19 @@ class OndermijningBewaartermijn(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _lock_destroyable(self, ids, today):
+    def _lock_destroyable(self, ids, today, replay=False):
         """Lock the signals of a batch that may still be destroyed now (a
         hold placed or a casus reopened since the selection keeps them),
-        skipping those another purge is working on."""
+        skipping those another purge is working on. ``replay``: signals the
+        destruction journal names, destroyed whatever the rules say."""
         self.env.flush_all()
+        if replay:
+            self.env.cr.execute(
+                "SELECT id FROM ondermijning_signaal WHERE id IN %s "
+                "ORDER BY id FOR UPDATE SKIP LOCKED",
+                [tuple(ids)],
+            )
+            return [row[0] for row in self.env.cr.fetchall()]
         self.env.cr.execute(
             SQL(
                 """
@@ -310,10 +343,13 @@ class OndermijningBewaartermijn(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _destroy_in_batches(self, candidate_ids, today, batch_size):
+    def _destroy_in_batches(self, candidate_ids, today, batch_size, replay=False):
         """Destroy batch by batch. A batch is one unit (savepoint, then a
         commit outside tests); when a record in it fails, the batch is
-        redone record by record so that only the failing one is skipped."""
+        redone record by record so that only the failing one is skipped.
+        What went is journaled outside the database before the commit
+        (``replay``: it is in the journal already)."""
+        Vernietiging = self.env["ondermijning.vernietiging"]
         Signal = self.env["ondermijning.signaal"].sudo()
         Attachment = self.env["ir.attachment"].sudo()
         Cron = self.env["ir.cron"]
@@ -322,12 +358,15 @@ class OndermijningBewaartermijn(models.Model):
         total = len(candidate_ids)
         destroyed, failed = 0, []
         for batch_ids in split_every(batch_size, candidate_ids, list):
-            ids = self._lock_destroyable(batch_ids, today)
+            ids = self._lock_destroyable(batch_ids, today, replay=replay)
+            hashes = {} if replay else Vernietiging._journal_hashes(ids)
+            gone = []
             files = []
             try:
                 with self.env.cr.savepoint():
                     Signal.browse(ids)._retention_destroy(files)
                 destroyed += len(ids)
+                gone = ids
             except Exception:
                 _logger.info(
                     "Retention purge: a batch failed; retrying it record by record.",
@@ -341,6 +380,7 @@ class OndermijningBewaartermijn(models.Model):
                         with self.env.cr.savepoint():
                             Signal.browse(signal_id)._retention_destroy(record_files)
                         destroyed += 1
+                        gone.append(signal_id)
                         files += record_files
                     except Exception:
                         # no content in the log: the id is enough to find it
@@ -352,6 +392,7 @@ class OndermijningBewaartermijn(models.Model):
                         failed.append(signal_id)
             # the files are queued with the deletion of their rows
             Attachment._ondermijning_queue_files(files)
+            Vernietiging._journal_append([hashes[i] for i in gone if i in hashes])
             remaining = max(total - destroyed - len(failed), 0)
             Cron._notify_progress(done=destroyed, remaining=remaining)
             if self._auto_commit():

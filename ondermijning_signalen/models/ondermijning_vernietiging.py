@@ -1,7 +1,14 @@
-from odoo import api, fields, models
+import logging
+
+from odoo import api, fields, models, modules
 from odoo.tools import SQL
 
+from ..tools import crypto, journal
 from .ondermijning_weging_uitkomst import END_STATES
+
+_logger = logging.getLogger(__name__)
+JOURNAL_OFFSET = "ondermijning.destruction_journal_offset"
+JOURNAL_LOCK = 7283100  # advisory lock: append to the journal, then commit
 
 RECORD_KINDS = [("signaal", "Signal"), ("casus", "Casus")]
 
@@ -133,3 +140,111 @@ class OndermijningVernietiging(models.Model):
         )
         self.invalidate_model()
         return self.env.cr.rowcount
+
+    # ------------------------------------------------------------------
+    # The destruction journal (tools/journal.py): outside the database
+    # ------------------------------------------------------------------
+    @api.model
+    def _journal_path(self):
+        """The journal, when one is configured. Not in tests, which roll
+        back what they destroyed while a file keeps it (to the journal, a
+        rolled-back destruction is one to do again), unless a test asks
+        for it with a journal of its own."""
+        if modules.module.current_test and not self.env.context.get(
+            "ondermijning_test_journal"
+        ):
+            return None
+        return journal.path()
+
+    @api.model
+    def _journal_hashes(self, signal_ids):
+        """{signal id: keyed hash of its identity}. The identity is the
+        database's uuid, the id and the creation time (to the microsecond),
+        which a signal made after a restore never shares with one destroyed
+        before it, although it may get the same id and reference. Without
+        a journal, nothing (and no key needed)."""
+        if not signal_ids or not self._journal_path():
+            return {}
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        self.env.cr.execute(
+            "SELECT id, create_date FROM ondermijning_signaal WHERE id IN %s",
+            [tuple(signal_ids)],
+        )
+        return {
+            signal_id: crypto.blind_index(
+                self.env, "vernietiging", f"{uuid}:{signal_id}:{created}"
+            )
+            for signal_id, created in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _journal_append(self, hashes):
+        """Journal destroyed signals before their destruction is committed
+        (a crash in between journals a signal that is then destroyed on the
+        next run: it was due). The lock keeps concurrent purges from
+        committing the offset past another's lines still uncommitted. The
+        offset moves past these lines only when everything before them was
+        read: lines not read yet (after a restore) are read on the next run."""
+        path = self._journal_path()
+        if not path or not hashes:
+            return
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [JOURNAL_LOCK])
+        stamp = fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        start, end = journal.append(path, stamp, sorted(set(hashes)))
+        if self._journal_offset() >= start:
+            self._journal_set_offset(end)
+
+    @api.model
+    def _journal_offset(self):
+        """How far this database has read the journal (a system parameter,
+        read and written in SQL: changing it through the ORM would clear
+        every worker's caches once per batch of a purge)."""
+        self.env.cr.execute(
+            "SELECT value FROM ir_config_parameter WHERE key = %s", [JOURNAL_OFFSET]
+        )
+        row = self.env.cr.fetchone()
+        return int(row[0]) if row and row[0] else 0
+
+    @api.model
+    def _journal_set_offset(self, end):
+        self.env.cr.execute(
+            """INSERT INTO ir_config_parameter
+                   (key, value, create_uid, create_date, write_uid, write_date)
+               VALUES (%(key)s, %(value)s, %(uid)s, now() at time zone 'UTC',
+                       %(uid)s, now() at time zone 'UTC')
+               ON CONFLICT (key) DO UPDATE
+               SET value = EXCLUDED.value, write_uid = EXCLUDED.write_uid,
+                   write_date = EXCLUDED.write_date""",
+            {"key": JOURNAL_OFFSET, "value": str(end), "uid": self.env.uid},
+        )
+
+    @api.model
+    def _journal_replay_ids(self):
+        """The signals of this database that the journal says were destroyed:
+        after a restore, those destroyed after the backup. Only the lines
+        not read before are read, so this costs nothing on an ordinary day.
+        Returns (ids, offset to store once they are destroyed)."""
+        path = self._journal_path()
+        if not path:
+            return [], None
+        hashes, end = journal.read(path, self._journal_offset())
+        if not hashes:
+            return [], end
+        self.env.cr.execute("SELECT id FROM ondermijning_signaal")
+        all_ids = [row[0] for row in self.env.cr.fetchall()]
+        try:
+            known = self._journal_hashes(all_ids)
+        except crypto.EncryptionKeyError:
+            _logger.warning(
+                "Retention purge: the destruction journal cannot be read without "
+                "the encryption keys; it is read again on the next run."
+            )
+            return [], None
+        return sorted(i for i, digest in known.items() if digest in hashes), end
+
+    @api.model
+    def _journal_done(self, end):
+        """Every line up to ``end`` was applied to this database (moving
+        back is harmless: lines read twice find nothing the second time)."""
+        if end is not None and self._journal_offset() != end:
+            self._journal_set_offset(end)

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import config, mute_logger
 
 from odoo.addons.ondermijning_signalen import stappenplan
 
@@ -99,3 +99,27 @@ class TestUi(HttpCase, OndermijningCase):
             [("action", "=", "unseal"), ("res_id", "=", sealed.id)]
         )
         self.assertEqual(log.user_id, self.users["privacy"])
+
+    def test_missing_keys_show_the_message_not_a_traceback(self):
+        """A database restored without its keys (docs/backup-restore.md):
+        opening a signal tells what is missing; the ciphertext stays."""
+        signal = self.new_signal()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT description FROM ondermijning_signaal WHERE id = %s", [signal.id]
+        )
+        before = self.env.cr.fetchone()[0]
+        keys = config.get("ondermijning_keys")
+        self.addCleanup(config.__setitem__, "ondermijning_keys", keys)
+        config["ondermijning_keys"] = ""
+        self.env.invalidate_all()
+        with mute_logger("odoo.http"):
+            self.start_tour(
+                f"/odoo/action-ondermijning_signalen.ondermijning_signaal_action/{signal.id}",
+                "ondermijning_missing_key_tour",
+                login="test_medewerker",
+            )
+        self.env.cr.execute(
+            "SELECT description FROM ondermijning_signaal WHERE id = %s", [signal.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], before, "nothing was overwritten")

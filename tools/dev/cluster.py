@@ -76,7 +76,7 @@ class Cluster:
         for leftover in [path for path in (fresh, self.data) if path.exists()]:
             say(f"removing a half-made cluster ({leftover.name}) from an earlier run")
             shutil.rmtree(leftover)
-        say("creating the project's PostgreSQL cluster in var/pg")
+        say(f"creating a PostgreSQL cluster in {self.home}")
         initdb = [self.bindir / "initdb", "-D", fresh, "-U", DB_USER, "--auth=trust"]
         result = self.owner(*initdb, "-E", "UTF8", "--no-locale", "--no-sync")
         if result.returncode:

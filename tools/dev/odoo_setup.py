@@ -1,4 +1,5 @@
-"""Finding Odoo 18.0, and its config for this checkout (var/odoo.conf, var/keys).
+"""Finding Odoo 18.0, and its config for this checkout (var/odoo.conf, var/keys;
+var/destruction-journal is the retention's journal, kept beside the keys).
 
 Looked for where Odoo developers keep it: the source tree named by ODOO_PATH, a
 source tree in addons_path of the user's Odoo config file, then an `odoo` package
@@ -96,6 +97,8 @@ def write_config(odoo, cluster, port, replica=None):
         f"http_port = {port}",
         "max_cron_threads = 1",
         f"ondermijning_keys = {','.join(key_list)}",
+        # beside the keys, outside the database (docs/backup-restore.md)
+        f"ondermijning_destruction_journal = {VAR / 'destruction-journal'}",
     ]
     if replica:  # read-only routes and @api.readonly methods read from it
         lines.append(f"db_replica_host = {replica.sock}")
