@@ -24,6 +24,7 @@ class OndermijningRapportageJob(models.Model):
     when it is done. The notification and the job's name carry no content."""
 
     _name = "ondermijning.rapportage.job"
+    _inherit = ["ondermijning.guard.mixin"]
     _description = "Background export or import"
     _order = "create_date desc, id desc"
 
