@@ -109,7 +109,8 @@ def read_only(db, uid, wait_for=None):
     """An environment on a real read-only transaction (on the replica when
     there is one: then first waits until ``wait_for``, a signal id, has
     arrived there). Ends as Odoo ends a request: flush (the audit lines are
-    written now), then proves that this transaction wrote nothing."""
+    written now), then proves that this transaction wrote nothing (its end,
+    commit or rollback, is then the same)."""
     cr = db.cursor()
     assert cr.readonly
     try:
@@ -121,13 +122,14 @@ def read_only(db, uid, wait_for=None):
             if found:
                 break
             time.sleep(0.2)
-        cr.execute("SHOW transaction_read_only")
-        assert cr.fetchone()[0] == "on"
+        cr.execute(
+            "SELECT current_setting('transaction_read_only'), pg_is_in_recovery()"
+        )
+        assert cr.fetchone() == ("on", config["db_replica_host"] is not False)
         yield api.Environment(cr, uid, {})
         cr.flush()
         cr.execute("SELECT txid_current_if_assigned()")
         assert cr.fetchone()[0] is None, "the read-only transaction wrote"
-        cr.commit()
     finally:
         cr.close()
 
