@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["base", "mail", "auth_totp_mail_enforce"],
+    "depends": ["base", "mail", "auth_signup", "auth_totp_mail_enforce"],
     "external_dependencies": {"python": ["cryptography"]},
     "assets": {
         "web.assets_backend": [
@@ -42,6 +42,7 @@
         "wizards/ondermijning_handout_wizard_views.xml",
         "report/overleg_handout.xml",
         "views/ondermijning_overleg_reeks_views.xml",
+        "data/ondermijning_home_data.xml",
     ],
     "demo": [
         "demo/ondermijning_demo.xml",

@@ -10,3 +10,4 @@ from . import test_mechanisms
 from . import test_doors
 from . import test_at_rest
 from . import test_overleg
+from . import test_homes
