@@ -1,6 +1,8 @@
 import logging
 from datetime import datetime, time
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessDenied
 from odoo.http import request
@@ -216,7 +218,12 @@ class ResUsers(models.Model):
     def _ondermijning_home_overleg(self):
         """A partner: the agenda of their next overleg (from today on), or
         the list of their overleggen when none is planned."""
-        today = datetime.combine(fields.Date.context_today(self), time.min)
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        today = (
+            tz.localize(datetime.combine(fields.Date.context_today(self), time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
         overleg = self.env["ondermijning.overleg"].search(
             [
                 ("user_ids", "in", self.env.uid),

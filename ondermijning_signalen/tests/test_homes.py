@@ -180,6 +180,16 @@ class TestHomeTours(HttpCase, OndermijningCase):
     def log_in(self, role):
         self.start_tour("/web/login", f"ondermijning_home_{role}_tour", login=None)
 
+    def test_login_page_offers_no_sign_up(self):
+        self.assertEqual(
+            self.env["ir.config_parameter"].get_param("auth_signup.invitation_scope"),
+            "b2b",
+        )
+        page = self.url_open("/web/login")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('name="password"', page.text)
+        self.assertNotIn("/web/signup", page.text)
+
     def test_melder(self):
         self.env["ondermijning.melding"].with_user(self.users["melder"]).create(
             {
