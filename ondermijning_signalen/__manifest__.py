@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["base", "mail", "auth_totp_mail_enforce"],
+    "depends": ["base", "mail", "auth_signup", "auth_totp_mail_enforce"],
     "external_dependencies": {"python": ["cryptography"]},
     "assets": {
         "web.assets_backend": [
@@ -46,6 +46,7 @@
         "report/vernietigingslijst.xml",
         "views/ondermijning_overleg_reeks_views.xml",
         "views/ondermijning_privacy_queue_views.xml",
+        "data/ondermijning_home_data.xml",
     ],
     "demo": [
         "demo/ondermijning_demo.xml",

@@ -48,15 +48,28 @@ SHOTS = [
         ".o_graph_renderer canvas, .o_pivot table",
     ),
 ]
+# Each role's home (where the user lands after login), at desktop and at
+# phone width: (role, login, selector that shows the home is ready).
+HOMES = [
+    ("melder", "melder", ".o_list_view"),
+    ("medewerker", "regisseur", ".o_kanban_record"),
+    ("privacy", "privacy", ".o_view_controller"),
+    ("team", "team", ".o_kanban_record"),
+    ("overleg", "politie", ".o_form_view"),
+    ("afdeling", "afdeling", ".o_list_view"),
+    ("beheerder", "beheerder", ".o_list_view"),
+    ("analist", "analist", ".o_view_controller"),
+]
+SIZES = {"desktop": (1440, 900, False), "phone": (390, 844, True)}
 
 
-def login(url, user):
+def login(url, user, db="ondermijning"):
     request = urllib.request.Request(
         f"{url}/web/session/authenticate",
         data=json.dumps(
             {
                 "jsonrpc": "2.0",
-                "params": {"db": "ondermijning", "login": user, "password": user},
+                "params": {"db": db, "login": user, "password": user},
             }
         ).encode(),
         headers={"Content-Type": "application/json"},
@@ -104,7 +117,9 @@ class Chrome:
             f"http://127.0.0.1:{port}/json", timeout=10
         ) as response:
             page = next(t for t in json.loads(response.read()) if t["type"] == "page")
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
         self.next_id = 0
 
     def send(self, method, **params):
@@ -141,18 +156,22 @@ class Chrome:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser.add_argument("--db", default="ondermijning")
+    parser.add_argument(
+        "--homes-only", action="store_true", help="only the homes of the roles"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     chrome = Chrome()
     try:
         chrome.send("Page.enable")
-        for name, user, path, selector in SHOTS:
+        for name, user, path, selector in [] if args.homes_only else SHOTS:
             chrome.send("Network.enable")
             chrome.send("Network.clearBrowserCookies")
             chrome.send(
                 "Network.setCookie",
                 name="session_id",
-                value=login(args.url, user),
+                value=login(args.url, user, args.db),
                 url=args.url,
             )
             chrome.send("Page.navigate", url=args.url + path)
@@ -170,6 +189,30 @@ def main():
             shot = chrome.send("Page.captureScreenshot", format="png")
             (OUT / name).write_bytes(base64.b64decode(shot["data"]))
             print(f"screenshots: {OUT / name}")
+        for role, user, selector in HOMES:
+            for size, (width, height, mobile) in SIZES.items():
+                chrome.send(
+                    "Emulation.setDeviceMetricsOverride",
+                    width=width,
+                    height=height,
+                    deviceScaleFactor=1,
+                    mobile=mobile,
+                )
+                chrome.send("Network.clearBrowserCookies")
+                chrome.send(
+                    "Network.setCookie",
+                    name="session_id",
+                    value=login(args.url, user, args.db),
+                    url=args.url,
+                )
+                # /odoo without an action: the user's home action
+                chrome.send("Page.navigate", url=args.url + "/odoo")
+                chrome.wait_for(selector)
+                shot = chrome.send("Page.captureScreenshot", format="png")
+                path = OUT / f"home-{role}-{size}.png"
+                path.write_bytes(base64.b64decode(shot["data"]))
+                print(f"screenshots: {path}")
+        chrome.send("Emulation.clearDeviceMetricsOverride")
     finally:
         chrome.close()
 

@@ -131,8 +131,18 @@ class OndermijningCasus(models.Model):
 
     @api.depends("signaal_ids")
     def _compute_signaal_count(self):
+        """The number of signals the casus is built on, also for a reader
+        who may see the casus but not each signal behind it (a partner sees
+        a casus cleared for them, not its signals): the number belongs to
+        the casus, the signals stay closed."""
+        counts = {
+            casus.id: count
+            for casus, count in self.env["ondermijning.signaal"]
+            .sudo()
+            ._read_group([("casus_id", "in", self.ids)], ["casus_id"], ["__count"])
+        }
         for casus in self:
-            casus.signaal_count = len(casus.signaal_ids)
+            casus.signaal_count = counts.get(casus.id, 0)
 
     def write(self, vals):
         if "state" in vals:

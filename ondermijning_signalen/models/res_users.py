@@ -1,12 +1,29 @@
 import logging
+from datetime import datetime, time
 
-from odoo import models
+import pytz
+
+from odoo import api, fields, models
 from odoo.exceptions import AccessDenied
 from odoo.http import request
 
 from .ondermijning_login_attempt import current_client_address
 
 _logger = logging.getLogger(__name__)
+
+# Where each role lands after login, first match wins: a role's group and
+# the method of res.users that gives its home (an action). A user holding
+# several roles lands on the first; groups that imply others come first.
+ROLE_HOMES = (
+    ("ondermijning_signalen.group_privacy", "_ondermijning_home_privacy"),
+    ("ondermijning_signalen.group_medewerker", "_ondermijning_home_medewerker"),
+    ("ondermijning_signalen.group_analist", "_ondermijning_home_analist"),
+    ("ondermijning_signalen.group_overleg", "_ondermijning_home_overleg"),
+    ("ondermijning_signalen.group_afdeling", "_ondermijning_home_afdeling"),
+    ("ondermijning_signalen.group_beheerder", "_ondermijning_home_beheerder"),
+    ("ondermijning_signalen.group_melder", "_ondermijning_home_melder"),
+)
+HOME_ACTION = "ondermijning_signalen.action_ondermijning_home"
 
 CASE_CONTENT_GROUPS = (
     "ondermijning_signalen.group_medewerker",
@@ -128,3 +145,119 @@ class ResUsers(models.Model):
         if request:
             return request.httprequest.remote_addr
         return current_client_address()
+
+    # ------------------------------------------------------------------
+    # Home per role
+    # ------------------------------------------------------------------
+    # Every internal user's home action (res.users.action_id) is the one
+    # server action HOME_ACTION, which asks _ondermijning_home_action() at
+    # login: a change of roles needs no update of the users, and a home
+    # chosen by hand for a user (another action_id) is left alone.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._ondermijning_without_home()._ondermijning_set_home()
+        return users
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "groups_id" in vals or "share" in vals:
+            self._ondermijning_without_home()._ondermijning_set_home()
+        return res
+
+    def _ondermijning_without_home(self):
+        return self.filtered(lambda user: not user.share and not user.action_id)
+
+    @api.model
+    def _ondermijning_set_home_all(self):
+        """Install and update: internal users without a home get the role home."""
+        users = self.with_context(active_test=False).search([("share", "=", False)])
+        users._ondermijning_without_home()._ondermijning_set_home()
+
+    def _ondermijning_set_home(self):
+        home = self.env.ref(HOME_ACTION, raise_if_not_found=False)
+        if home and self:
+            self.sudo().write({"action_id": home.id})
+
+    def _ondermijning_home_action(self):
+        """The action the current user lands on: that of their first role
+        in ROLE_HOMES (the melder's reports at least)."""
+        user = self.env.user
+        for group, method in ROLE_HOMES:
+            if user.has_group(group):
+                action = getattr(user, method)()
+                if action:
+                    return action
+        return False
+
+    def _ondermijning_home_for_xml_id(self, xml_id, **overrides):
+        """An action by xml id (False when its addon is not installed)."""
+        if not self.env.ref(xml_id, raise_if_not_found=False):
+            return False
+        action = self.env["ir.actions.actions"]._for_xml_id(xml_id)
+        action.update(overrides)
+        return action
+
+    def _ondermijning_home_privacy(self):
+        """The privacyfunctionaris: her queue (until it exists: the board)."""
+        return self._ondermijning_home_medewerker()
+
+    def _ondermijning_home_medewerker(self):
+        """Medewerker ondermijning and ondermijningsteam: the stap board."""
+        return self._ondermijning_home_for_xml_id(
+            "ondermijning_signalen.ondermijning_signaal_action"
+        )
+
+    def _ondermijning_home_analist(self):
+        """The regional analyst: the statistics (ondermijning_rapportage)."""
+        return self._ondermijning_home_for_xml_id(
+            "ondermijning_rapportage.ondermijning_statistiek_action"
+        )
+
+    def _ondermijning_home_overleg(self):
+        """A partner: the agenda of their next overleg (from today on), or
+        the list of their overleggen when none is planned."""
+        tz = pytz.timezone(self.env.user.tz or "UTC")
+        today = (
+            tz.localize(datetime.combine(fields.Date.context_today(self), time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
+        overleg = self.env["ondermijning.overleg"].search(
+            [
+                ("user_ids", "in", self.env.uid),
+                ("state", "=", "gepland"),
+                ("date", ">=", today),
+            ],
+            order="date asc, id asc",
+            limit=1,
+        )
+        if not overleg:
+            return self._ondermijning_home_for_xml_id(
+                "ondermijning_signalen.ondermijning_overleg_action"
+            )
+        return self._ondermijning_home_for_xml_id(
+            "ondermijning_signalen.ondermijning_overleg_action",
+            res_id=overleg.id,
+            view_mode="form",
+            views=[(False, "form")],
+        )
+
+    def _ondermijning_home_afdeling(self):
+        """A department: what was referred to it."""
+        return self._ondermijning_home_for_xml_id(
+            "ondermijning_signalen.ondermijning_signaal_action_afdeling"
+        )
+
+    def _ondermijning_home_beheerder(self):
+        """The beheerder: configuration, starting with the gemeenten."""
+        return self._ondermijning_home_for_xml_id(
+            "ondermijning_signalen.action_ondermijning_company_settings"
+        )
+
+    def _ondermijning_home_melder(self):
+        """Any employee: their own reports, from which they report anew."""
+        return self._ondermijning_home_for_xml_id(
+            "ondermijning_signalen.ondermijning_melding_action"
+        )

@@ -15,3 +15,4 @@ from . import test_reports
 from . import test_privacy_queue
 from . import test_followers
 from . import test_destruction_journal
+from . import test_homes
