@@ -252,6 +252,13 @@ class TestDashboardTour(HttpCase, DashboardData):
             self.env["ir.qweb"]._get_asset_bundle(bundle, css=False).js()
 
     def test_analyst_sees_the_regional_dashboard(self):
+        home = self.env.ref("ondermijning_signalen.action_ondermijning_home")
+        self.assertEqual(
+            home.with_user(self.users["analist"]).run()["id"],
+            self.env.ref("ondermijning_rapportage.action_dashboard_home").id,
+        )
+        # from the login page to the dashboard, her home
+        self.start_tour("/web/login", "ondermijning_home_analist_tour", login=None)
         self.start_tour(
             "/odoo/action-ondermijning_rapportage.action_dashboard_home",
             "ondermijning_dashboard_tour",

@@ -200,8 +200,10 @@ class ResUsers(models.Model):
         return action
 
     def _ondermijning_home_privacy(self):
-        """The privacyfunctionaris: her queue (until it exists: the board)."""
-        return self._ondermijning_home_medewerker()
+        """The privacyfunctionaris: her queue of what waits for her decision."""
+        return self._ondermijning_home_for_xml_id(
+            "ondermijning_signalen.action_privacy_queue"
+        )
 
     def _ondermijning_home_medewerker(self):
         """Medewerker ondermijning and ondermijningsteam: the stap board."""
@@ -210,8 +212,11 @@ class ResUsers(models.Model):
         )
 
     def _ondermijning_home_analist(self):
-        """The regional analyst: the statistics (ondermijning_rapportage)."""
+        """The regional analyst: the dashboard (ondermijning_rapportage), else
+        the statistics."""
         return self._ondermijning_home_for_xml_id(
+            "ondermijning_rapportage.action_dashboard_home"
+        ) or self._ondermijning_home_for_xml_id(
             "ondermijning_rapportage.ondermijning_statistiek_action"
         )
 

@@ -82,6 +82,23 @@ const HOMES = {
             trigger: ".o_list_view thead th:contains('Gemeente')",
         },
     ],
+    privacy: [
+        {
+            trigger: ".o_breadcrumb:contains('To review')",
+            content: "The privacyfunctionaris lands on her queue",
+        },
+        {
+            trigger: ".o_kanban_view",
+            content: "of what waits for her decision",
+        },
+    ],
+    // run by ondermijning_rapportage's tests, where the dashboard is
+    analist: [
+        {
+            trigger: ".o_spreadsheet_dashboard_action .o-figure canvas",
+            content: "The regional analyst lands on the dashboard, a chart drawn",
+        },
+    ],
 };
 HOMES.team = HOMES.medewerker;
 
