@@ -65,7 +65,9 @@ class TestDutchWalk(TransactionCase):
         ours = [Path(get_module_path(addon), "i18n") for addon in ADDONS]
         cls.product = msgids(path / f"{path.parent.name}.pot" for path in ours)
         modules = cls.env["ir.module.module"].search([("state", "=", "installed")])
-        folders = [Path(get_module_path(name), "i18n") for name in modules.mapped("name")]
+        folders = [
+            Path(get_module_path(name), "i18n") for name in modules.mapped("name")
+        ]
         theirs = [path for path in folders if path.parent.name not in ADDONS]
         # what the product's or Odoo's Dutch translators kept as it is
         dutch = (path / "nl.po" for path in folders)
@@ -74,14 +76,40 @@ class TestDutchWalk(TransactionCase):
         cls.odoo = msgids(path for path in templates if path.is_file())
 
     def _menus(self, user):
+        """The product's menus the user reaches: visible, and so is every
+        menu above them (the web client shows no child of a hidden menu)."""
         Menu = self.env["ir.ui.menu"].with_user(user)
         data = self.env["ir.model.data"].sudo()
         ours = data.search([("model", "=", "ir.ui.menu"), ("module", "in", ADDONS)])
         visible = Menu._visible_menu_ids()
-        return Menu.browse(sorted(set(ours.mapped("res_id")) & set(visible)))
+        return Menu.browse(ours.mapped("res_id")).filtered(
+            lambda menu: all(
+                int(ancestor) in visible
+                for ancestor in menu.sudo().parent_path.strip("/").split("/")
+            )
+        )
+
+    def _same_in_both(self, Model, views):
+        """(where, label, module) of each label the same in English and Dutch:
+        of the views, then of the fields they show (module: the field's)."""
+        en = Model.with_context(lang="en_US").get_views(views, {})
+        nl = Model.with_context(lang="nl_NL").get_views(views, {})
+        for mode, view in en["views"].items():
+            dutch = labels_of(nl["views"][mode]["arch"])
+            for (where, english), (_, text) in zip(
+                labels_of(view["arch"]), dutch, strict=True
+            ):
+                if english == text:
+                    yield f"{mode} {where}", english, None
+        for model, description in en["models"].items():
+            dutch = nl["models"][model]["fields"]
+            for name, field in description["fields"].items():
+                if (english := field.get("string") or "") == dutch[name].get("string"):
+                    module = self.env[model]._fields[name]._module
+                    yield f"{model}.{name}", english, module
 
     def _english_left(self, user):
-        found = set()
+        """(menu, where, label, module) of what reads English in Dutch."""
         for menu in self._menus(user):
             action = menu.sudo().action
             if not action or action._name != "ir.actions.act_window":
@@ -90,23 +118,18 @@ class TestDutchWalk(TransactionCase):
             if not Model.has_access("read"):
                 continue
             views = [(view_id or False, mode) for view_id, mode in action.views]
-            views.append((False, "search"))
-            en = Model.with_context(lang="en_US").get_views(views, {})
-            nl = Model.with_context(lang="nl_NL").get_views(views, {})
-            for mode, view in en["views"].items():
-                pairs = zip(labels_of(view["arch"]),
-                            labels_of(nl["views"][mode]["arch"]), strict=True)  # fmt: skip
-                for (where, english), (_where, dutch) in pairs:
-                    if english == dutch:
-                        found.add((menu.complete_name, mode, where, english, None))
-            for model, description in en["models"].items():
-                dutch_fields = nl["models"][model]["fields"]
-                for name, field in description["fields"].items():
-                    english = field.get("string") or ""
-                    if english == dutch_fields[name].get("string"):
-                        module = self.env[model]._fields[name]._module
-                        found.add((menu.complete_name, model, name, english, module))
-        return {item for item in found if WORD.search(item[3]) and item[3] not in self.kept}
+            for where, label, module in self._same_in_both(
+                Model, [*views, (False, "search")]
+            ):
+                if WORD.search(label) and label not in self.kept:
+                    yield menu.complete_name, where, label, module
+
+    def _is_odoos(self, label, module):
+        """Odoo's own label: a field Odoo defines, or a view label that Odoo's
+        translation templates hold and the product's do not."""
+        if module:
+            return module not in ADDONS
+        return label in self.odoo and label not in self.product
 
     def test_every_screen_of_every_role_is_in_dutch(self):
         self.env["res.lang"]._activate_lang("nl_NL")
@@ -115,15 +138,14 @@ class TestDutchWalk(TransactionCase):
             user = self.env["res.users"].search([("login", "=", login)])
             self.assertTrue(user, f"demo user {login}")
             self.assertTrue(self._menus(user), f"{login} sees no menu of the product")
-            for *item, module in self._english_left(user):
-                text = item[-1]
-                if module and module not in ADDONS or (
-                    not module and text in self.odoo and text not in self.product
-                ):
-                    odoo.add(text)
+            for menu, where, label, module in self._english_left(user):
+                if self._is_odoos(label, module):
+                    odoo.add(label)
                 else:
-                    left.setdefault(tuple(item), []).append(login)
-        report = "\n".join(f"{' / '.join(item)}  ({', '.join(who)})"
-                           for item, who in sorted(left.items()))  # fmt: skip
+                    left.setdefault((menu, where, label), []).append(login)
+        report = "\n".join(
+            f"{' / '.join(item)}  ({', '.join(who)})"
+            for item, who in sorted(left.items())
+        )
         self.assertFalse(left, f"English left in the Dutch screens:\n{report}")
         self.assertEqual(odoo, ODOO_ENGLISH, "Odoo's own labels left in English")
