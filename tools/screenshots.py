@@ -53,12 +53,12 @@ SHOTS = [
 HOMES = [
     ("melder", "melder", ".o_list_view"),
     ("medewerker", "regisseur", ".o_kanban_record"),
-    ("privacy", "privacy", ".o_view_controller"),
+    ("privacy", "privacy", ".o_kanban_view"),
     ("team", "team", ".o_kanban_record"),
     ("overleg", "politie", ".o_form_view"),
     ("afdeling", "afdeling", ".o_list_view"),
     ("beheerder", "beheerder", ".o_list_view"),
-    ("analist", "analist", ".o_view_controller"),
+    ("analist", "analist", ".o_spreadsheet_dashboard_action canvas"),
 ]
 SIZES = {"desktop": (1440, 900, False), "phone": (390, 844, True)}
 
