@@ -146,6 +146,17 @@ class Chrome:
             time.sleep(0.3)
         raise TimeoutError(selector)
 
+    def open_as(self, url, user, db, path):
+        """A fresh session of ``user``, then ``path``."""
+        self.send("Network.clearBrowserCookies")
+        self.send(
+            "Network.setCookie",
+            name="session_id",
+            value=login(url, user, db),
+            url=url,
+        )
+        self.send("Page.navigate", url=url + path)
+
     def close(self):
         self.ws.close()
         self.process.terminate()
@@ -167,14 +178,7 @@ def main():
         chrome.send("Page.enable")
         for name, user, path, selector in [] if args.homes_only else SHOTS:
             chrome.send("Network.enable")
-            chrome.send("Network.clearBrowserCookies")
-            chrome.send(
-                "Network.setCookie",
-                name="session_id",
-                value=login(args.url, user, args.db),
-                url=args.url,
-            )
-            chrome.send("Page.navigate", url=args.url + path)
+            chrome.open_as(args.url, user, args.db, path)
             chrome.wait_for(selector)
             if name == "signal-form.png":
                 chrome.send(
@@ -198,15 +202,8 @@ def main():
                     deviceScaleFactor=1,
                     mobile=mobile,
                 )
-                chrome.send("Network.clearBrowserCookies")
-                chrome.send(
-                    "Network.setCookie",
-                    name="session_id",
-                    value=login(args.url, user, args.db),
-                    url=args.url,
-                )
                 # /odoo without an action: the user's home action
-                chrome.send("Page.navigate", url=args.url + "/odoo")
+                chrome.open_as(args.url, user, args.db, "/odoo")
                 chrome.wait_for(selector)
                 shot = chrome.send("Page.captureScreenshot", format="png")
                 path = OUT / f"home-{role}-{size}.png"

@@ -111,15 +111,19 @@ def ensure_users(admin, companies, per_role):
                     "notification_type": "inbox",
                 }
             )
-    have = {
-        u["login"]: u
-        for u in admin(
-            "res.users",
-            "search_read",
-            [("login", "in", [v["login"] for v in wanted])],
-            fields=["login", "company_id"],
-        )
-    }
+
+    def by_login():
+        return {
+            u["login"]: u
+            for u in admin(
+                "res.users",
+                "search_read",
+                [("login", "in", [v["login"] for v in wanted])],
+                fields=["login", "company_id"],
+            )
+        }
+
+    have = by_login()
     missing = [v for v in wanted if v["login"] not in have]
     # a few per call: each password is hashed with Odoo's 600,000 rounds,
     # and a request has limit_time_real (120 s) to finish
@@ -127,15 +131,7 @@ def ensure_users(admin, companies, per_role):
         admin("res.users", "create", missing[start : start + 8])
     if missing:
         print(f"setup_users: created {len(missing)} users")
-    users = {
-        u["login"]: u
-        for u in admin(
-            "res.users",
-            "search_read",
-            [("login", "in", [v["login"] for v in wanted])],
-            fields=["login", "company_id"],
-        )
-    }
+    users = by_login()
     return wanted, users
 
 
