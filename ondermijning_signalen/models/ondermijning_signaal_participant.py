@@ -1,3 +1,4 @@
+# pylint: disable=consider-merging-classes-inherited
 """Who sits at an overleg with a signal on its agenda, kept as stored data.
 
 The overleg partner's record rules asked ``overleg_ids.user_ids in [user]``:
