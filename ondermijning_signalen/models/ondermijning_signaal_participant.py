@@ -16,6 +16,8 @@ foreign keys' cascade.
 
 from odoo import api, fields, models
 
+from .ondermijning_case_mixin import STAFF_GROUP
+
 # The definition: a participant of an overleg with the signal on its agenda.
 _DEFINITION = """
     SELECT DISTINCT a.ondermijning_signaal_id, p.res_users_id
@@ -36,7 +38,8 @@ class OndermijningSignaal(models.Model):
         string="Agenda participants",
         readonly=True,
         copy=False,
-        groups="base.group_system",
+        # names people: for the staff only (the rules read it as the server)
+        groups=STAFF_GROUP,
         help="The participants of the overleggen with this signal on their "
         "agenda (kept by the agenda's changes; the partners' record rules).",
     )
