@@ -309,3 +309,22 @@ class TestGenerator(TransactionCase):
             }
         )
         self.assertGreater(signal.name, max(used))
+
+    def test_copied_agendas_have_their_participants(self):
+        """The agenda rows copied in SQL reach the partners' record rules:
+        the stored participants equal their definition, copies included."""
+        copied = set(self.copies["ondermijning_signaal"])
+        signals = self.env[SIGNAAL].sudo().browse(sorted(copied))
+        defined = {
+            (signal.id, user.id)
+            for signal in signals
+            for overleg in signal.overleg_ids
+            for user in overleg.user_ids
+        }
+        self.assertTrue(defined, "the copies include agenda items")
+        self.env.cr.execute(
+            "SELECT signaal_id, user_id FROM ondermijning_signaal_participant_rel "
+            "WHERE signaal_id = ANY(%s)",
+            [sorted(copied)],
+        )
+        self.assertEqual(set(self.env.cr.fetchall()), defined)

@@ -42,5 +42,6 @@ from . import ondermijning_campagne_spoor
 from . import ondermijning_signaal_retention
 from . import ondermijning_signaal_access
 from . import ondermijning_signaal_search
+from . import ondermijning_signaal_participant
 from . import ondermijning_unseal_request
 from . import ondermijning_privacy_queue

@@ -4,6 +4,9 @@ from .. import stappenplan
 from ..tools.crypto import EncryptedText
 from .ondermijning_vrijgave import CLEARED_FIELDS
 
+# what decides who sees a signal through an agenda
+AGENDA_FIELDS = {"signaal_ids", "user_ids"}
+
 OVERLEG_TYPES = [
     ("ondermijningsoverleg", "Ondermijningsoverleg (gemeente, politie, OM, RIEC)"),
     ("bt_tafel", "BT-ondermijningstafel"),
@@ -103,13 +106,34 @@ class OndermijningOverleg(models.Model):
     def create(self, vals_list):
         overleggen = super().create(vals_list)
         overleggen._bring_into_bt_tafel()
+        overleggen._sync_participants()
         return overleggen
 
     def write(self, vals):
+        before = self._agenda_signal_ids() if AGENDA_FIELDS & vals.keys() else set()
         result = super().write(vals)
         if {"signaal_ids", "overleg_type", "date"} & vals.keys():
             self._bring_into_bt_tafel()
+        if AGENDA_FIELDS & vals.keys():
+            self._sync_participants(before)
         return result
+
+    def unlink(self):
+        before = self._agenda_signal_ids()
+        result = super().unlink()
+        self.env["ondermijning.signaal"]._sync_participants(before)
+        return result
+
+    def _agenda_signal_ids(self):
+        """The ids of the signals on these agendas (as the server)."""
+        return set(self.sudo().with_context(active_test=False).signaal_ids.ids)
+
+    def _sync_participants(self, also=()):
+        """Keep the stored participants of the signals on these agendas (and
+        of ``also``, those that were on them) in step with the agendas."""
+        self.env["ondermijning.signaal"]._sync_participants(
+            self._agenda_signal_ids() | set(also)
+        )
 
     def _bring_into_bt_tafel(self):
         """An MMA signal on the agenda of a BT-ondermijningstafel was brought

@@ -6,7 +6,7 @@ import datetime
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 
 from odoo.addons.ondermijning_signalen import stappenplan
 
@@ -283,3 +283,125 @@ class TestWegingConfirmation(OndermijningCase):
             signal.message_ids.mapped("body")[0],
         )
         self.assertEqual(signal.stage_code, stappenplan.INTAKE)
+
+
+@tagged("post_install", "-at_install")
+class TestAgendaParticipants(OndermijningCase):
+    """Issue 16: the partners' record rules read the participants of a
+    signal's overleggen from a stored relation; it must follow every change
+    of an agenda and its participants, so that a partner sees exactly the
+    signals on the agendas of his overleggen."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner2 = new_test_user(
+            cls.env,
+            login="test_overleg2",
+            groups="base.group_user,ondermijning_signalen.group_overleg",
+            company_id=cls.gemeente.id,
+            company_ids=[cls.gemeente.id],
+        )
+        cls.s1, cls.s2, cls.s3 = (
+            cls.env["ondermijning.signaal"]
+            .with_user(cls.users["medewerker"])
+            .create(
+                [{"categorie_id": cls.categorie.id, "company_id": cls.gemeente.id}] * 3
+            )
+        )
+        cls.overleg = cls.env["ondermijning.overleg"].create(
+            {
+                "company_id": cls.gemeente.id,
+                "user_ids": [Command.set(cls.users["overleg"].ids)],
+                "signaal_ids": [Command.set(cls.s1.ids)],
+            }
+        )
+
+    def stored(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT signaal_id, user_id FROM ondermijning_signaal_participant_rel"
+        )
+        return set(self.env.cr.fetchall())
+
+    def defined(self):
+        """By the definition: a participant of an overleg with the signal on
+        its agenda."""
+        return {
+            (signal.id, user.id)
+            for overleg in self.env["ondermijning.overleg"].search([])
+            for signal in overleg.with_context(active_test=False).signaal_ids
+            for user in overleg.user_ids
+        }
+
+    def assertSees(self, user, signals):
+        ours = (self.s1 | self.s2 | self.s3).exists()
+        self.assertEqual(self.stored(), self.defined())
+        self.assertEqual(
+            self.env["ondermijning.signaal"]
+            .with_user(user)
+            .search([("id", "in", ours.ids)]),
+            signals,
+        )
+
+    def test_the_stored_participants_follow_the_agendas(self):
+        me, other = self.users["overleg"], self.partner2
+        self.assertSees(me, self.s1)
+        self.assertSees(other, self.s1.browse())
+        # an item added to, another taken off the agenda
+        self.overleg.signaal_ids = [Command.link(self.s2.id)]
+        self.assertSees(me, self.s1 | self.s2)
+        self.overleg.signaal_ids = [Command.unlink(self.s1.id)]
+        self.assertSees(me, self.s2)
+        # from the signal's side
+        self.s3.overleg_ids = [Command.link(self.overleg.id)]
+        self.assertSees(me, self.s2 | self.s3)
+        self.s3.overleg_ids = [Command.clear()]
+        self.assertSees(me, self.s2)
+        # a participant added, and removed again
+        self.overleg.user_ids = [Command.link(other.id)]
+        self.assertSees(other, self.s2)
+        self.overleg.user_ids = [Command.unlink(other.id)]
+        self.assertSees(other, self.s2.browse())
+        self.assertSees(me, self.s2)
+        # the same signal on a second agenda: deleting the first overleg
+        # leaves what the second one shows
+        second = self.env["ondermijning.overleg"].create(
+            {
+                "company_id": self.gemeente.id,
+                "user_ids": [Command.set((me | other).ids)],
+                "signaal_ids": [Command.set((self.s2 | self.s3).ids)],
+            }
+        )
+        self.assertSees(other, self.s2 | self.s3)
+        self.overleg.signaal_ids = [Command.link(self.s1.id)]
+        self.overleg.unlink()
+        self.assertSees(me, self.s2 | self.s3)
+        # a destroyed signal takes its rows along
+        self.s3.sudo().unlink()
+        self.assertSees(me, self.s2)
+        second.unlink()
+        self.assertSees(me, self.s2.browse())
+        self.assertFalse(self.stored() & {(self.s2.id, me.id), (self.s1.id, me.id)})
+
+    def test_install_fills_the_relation_in_one_pass(self):
+        """What install and upgrade run (and the data generator after its
+        SQL copies): the whole relation made again from the agendas."""
+        self.overleg.write({"signaal_ids": [Command.link(self.s2.id)]})
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("DELETE FROM ondermijning_signaal_participant_rel")
+        cr.execute(
+            "INSERT INTO ondermijning_signaal_participant_rel VALUES (%s, %s)",
+            [self.s3.id, self.partner2.id],
+        )
+        self.env["ondermijning.signaal"].invalidate_model(["participant_user_ids"])
+        self.env["ondermijning.signaal"]._sync_participants()
+        me = self.users["overleg"].id
+        ours = {s.id for s in self.s1 | self.s2 | self.s3}
+        self.assertEqual(
+            {row for row in self.stored() if row[0] in ours},
+            {(self.s1.id, me), (self.s2.id, me)},
+        )
+        self.assertSees(self.users["overleg"], self.s1 | self.s2)
+        self.assertSees(self.partner2, self.s1.browse())
