@@ -319,9 +319,7 @@ class OndermijningStatistiek(models.Model):
             ),
         }
         if self._trace_select():
-            trace_columns = sorted(
-                set(re.findall(r"\bt\.(\w+)", self._trace_select()))
-            )
+            trace_columns = sorted(set(re.findall(r"\bt\.(\w+)", self._trace_select())))
             triggers["ondermijning_signaal_spoor"] = (
                 None,
                 "SELECT x.id FROM {rows} x",
@@ -349,18 +347,21 @@ class OndermijningStatistiek(models.Model):
         trace_refresh = (
             f"""
             IF cardinality(traces) > 0 THEN
-                DELETE FROM {STORE} WHERE id IN (SELECT u * 2 + 1 FROM unnest(traces) u);
+                DELETE FROM {STORE}
+                 WHERE id IN (SELECT u * 2 + 1 FROM unnest(traces) u);
                 INSERT INTO {STORE} {trace};
             END IF;"""
             if trace
             else ""
         )
         cr.execute(f"""
-            CREATE OR REPLACE FUNCTION {STORE}_refresh(signals integer[], traces integer[])
+            CREATE OR REPLACE FUNCTION {STORE}_refresh(
+                signals integer[], traces integer[])
             RETURNS void LANGUAGE plpgsql AS $body$
             BEGIN
                 IF cardinality(signals) > 0 THEN
-                    DELETE FROM {STORE} WHERE id IN (SELECT u * 2 FROM unnest(signals) u);
+                    DELETE FROM {STORE}
+                     WHERE id IN (SELECT u * 2 FROM unnest(signals) u);
                     INSERT INTO {STORE}
                     {self._signal_select("WHERE s.id IN (SELECT unnest(signals))")};
                 END IF;{trace_refresh}

@@ -2,8 +2,8 @@ import datetime
 
 from odoo.tests import tagged
 
-from odoo.addons.ondermijning_signalen import stappenplan
 from odoo.addons.ondermijning_rapportage.report.ondermijning_statistiek import STORE
+from odoo.addons.ondermijning_signalen import stappenplan
 
 from .common import RapportageCase
 
@@ -145,12 +145,16 @@ class TestStatistiekStore(RapportageCase):
         # priorities, campaigns, tags and the MMA source change
         self.woonfraude.sudo().is_priority = True
         self.campagne.date_to = "2024-03-09"
-        jaarwisseling = self.env["ondermijning.campagne"].sudo().create(
-            {
-                "name": "Jaarwisseling",
-                "company_id": self.gemeente2.id,
-                "date_from": "2024-01-01",
-            }
+        jaarwisseling = (
+            self.env["ondermijning.campagne"]
+            .sudo()
+            .create(
+                {
+                    "name": "Jaarwisseling",
+                    "company_id": self.gemeente2.id,
+                    "date_from": "2024-01-01",
+                }
+            )
         )
         self.other[:2].write({"campagne_ids": [(6, 0, jaarwisseling.ids)]})
         self.march[3:4].write({"campagne_ids": [(5, 0, 0)]})
