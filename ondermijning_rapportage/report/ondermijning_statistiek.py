@@ -367,8 +367,25 @@ class OndermijningStatistiek(models.Model):
                 END IF;{trace_refresh}
             END $body$
         """)
+        # Concurrent writers: two writes of a signal are serialized by its
+        # row lock. A change that refreshes the rows of others (a campaign,
+        # a source's code, a category's priority) takes an exclusive lock
+        # that the refreshes of signals and traces share, so that neither
+        # computes rows from the other's state before it committed (each
+        # statement after the lock sees what the other committed).
+        lock_key = f"hashtext('{STORE}')"
+        own_rows = {
+            "ondermijning_signaal",
+            "ondermijning_campagne_signaal_rel",
+            "ondermijning_signaal_spoor",
+        }
         for table, (signals, traces, columns) in self._triggers().items():
             name = f"{STORE}_{table}"
+            lock = (
+                f"pg_advisory_xact_lock_shared({lock_key})"
+                if table in own_rows
+                else f"pg_advisory_xact_lock({lock_key})"
+            )
 
             def ids(sql, rows):
                 if not sql:
@@ -389,6 +406,7 @@ class OndermijningStatistiek(models.Model):
                 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
                 LANGUAGE plpgsql AS $body$
                 BEGIN
+                    PERFORM {lock};
                     IF TG_OP = 'INSERT' THEN
                         PERFORM {STORE}_refresh(
                             {ids(signals, "new_rows")}, {ids(traces, "new_rows")});
