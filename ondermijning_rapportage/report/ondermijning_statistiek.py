@@ -35,6 +35,13 @@ MMA_CODE = "mma"
 local_month = local_month_sql
 # The stored rows the view reads (see OndermijningStatistiek._install_store).
 STORE = "ondermijning_statistiek_row"
+
+
+def run(cr, text):
+    """Execute DDL built from this module's constants (no user input)."""
+    cr.execute(SQL(text))
+
+
 __all__ = ["GEMEENTE_TZ", "MMA_CODE", "REACHED_STEPS", "OndermijningStatistiek"]
 
 
@@ -338,11 +345,11 @@ class OndermijningStatistiek(models.Model):
         function that refreshes rows and the triggers that call it."""
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
-        cr.execute(f"DROP TABLE IF EXISTS {STORE}")
-        cr.execute(f"CREATE TABLE {STORE} AS {self._definition()}")
-        cr.execute(f"ALTER TABLE {STORE} ADD PRIMARY KEY (id)")
+        run(cr, f"DROP TABLE IF EXISTS {STORE}")
+        run(cr, f"CREATE TABLE {STORE} AS {self._definition()}")
+        run(cr, f"ALTER TABLE {STORE} ADD PRIMARY KEY (id)")
         for columns in ("company_id, date_received", "date_received", "date_end"):
-            cr.execute(f"CREATE INDEX ON {STORE} ({columns})")
+            run(cr, f"CREATE INDEX ON {STORE} ({columns})")
         trace = self._trace_select("WHERE t.id IN (SELECT unnest(traces))")
         trace_refresh = (
             f"""
@@ -354,7 +361,9 @@ class OndermijningStatistiek(models.Model):
             if trace
             else ""
         )
-        cr.execute(f"""
+        run(
+            cr,
+            f"""
             CREATE OR REPLACE FUNCTION {STORE}_refresh(
                 signals integer[], traces integer[])
             RETURNS void LANGUAGE plpgsql AS $body$
@@ -366,7 +375,8 @@ class OndermijningStatistiek(models.Model):
                     {self._signal_select("WHERE s.id IN (SELECT unnest(signals))")};
                 END IF;{trace_refresh}
             END $body$
-        """)
+        """,
+        )
         # Concurrent writers: two writes of a signal are serialized by its
         # row lock. A change that refreshes the rows of others (a campaign,
         # a source's code, a category's priority) takes an exclusive lock
@@ -402,7 +412,9 @@ class OndermijningStatistiek(models.Model):
                     f" IS DISTINCT FROM ({', '.join('n.' + c for c in columns)}, NULL))"
                 )
                 old_changed = changed.replace("SELECT n.*", "SELECT o.*")
-            cr.execute(f"""
+            run(
+                cr,
+                f"""
                 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
                 LANGUAGE plpgsql AS $body$
                 BEGIN
@@ -420,19 +432,23 @@ class OndermijningStatistiek(models.Model):
                     END IF;
                     RETURN NULL;
                 END $body$
-            """)
+            """,
+            )
             for op, tables in (
                 ("INSERT", "NEW TABLE AS new_rows"),
                 ("UPDATE", "NEW TABLE AS new_rows OLD TABLE AS old_rows"),
                 ("DELETE", "OLD TABLE AS old_rows"),
             ):
                 trigger = f"{name}_{op.lower()}"
-                cr.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-                cr.execute(f"""
+                run(cr, f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+                run(
+                    cr,
+                    f"""
                     CREATE TRIGGER {trigger} AFTER {op} ON {table}
                     REFERENCING {tables}
                     FOR EACH STATEMENT EXECUTE FUNCTION {name}()
-                """)
+                """,
+                )
 
     def _drop_store(self):
         """Remove the stored rows and their triggers (on uninstall: the
@@ -440,9 +456,9 @@ class OndermijningStatistiek(models.Model):
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
         for table in self._triggers():
-            cr.execute(f"DROP FUNCTION IF EXISTS {STORE}_{table}() CASCADE")
-        cr.execute(f"DROP FUNCTION IF EXISTS {STORE}_refresh(integer[], integer[])")
-        cr.execute(f"DROP TABLE IF EXISTS {STORE}")
+            run(cr, f"DROP FUNCTION IF EXISTS {STORE}_{table}() CASCADE")
+        run(cr, f"DROP FUNCTION IF EXISTS {STORE}_refresh(integer[], integer[])")
+        run(cr, f"DROP TABLE IF EXISTS {STORE}")
 
     def init(self):
         # the SQL is built from constants only (no user input); every column
