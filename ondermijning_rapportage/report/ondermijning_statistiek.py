@@ -350,6 +350,7 @@ class OndermijningStatistiek(models.Model):
         run(cr, f"ALTER TABLE {STORE} ADD PRIMARY KEY (id)")
         for columns in ("company_id, date_received", "date_received", "date_end"):
             run(cr, f"CREATE INDEX ON {STORE} ({columns})")
+        run(cr, f"ANALYZE {STORE}")
         trace = self._trace_select("WHERE t.id IN (SELECT unnest(traces))")
         trace_refresh = (
             f"""
