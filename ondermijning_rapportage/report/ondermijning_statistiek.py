@@ -20,7 +20,11 @@ from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst impor
     END_STATES,
 )
 from odoo.addons.ondermijning_signalen.tools import lead_times
-from odoo.addons.ondermijning_signalen.tools.periods import GEMEENTE_TZ, local_month_sql
+from odoo.addons.ondermijning_signalen.tools.periods import (
+    GEMEENTE_TZ,
+    local_date_sql,
+    local_month_sql,
+)
 
 # The steps a signal can reach, in order (afgesloten is a state, not a step).
 REACHED_STEPS = [
@@ -172,6 +176,7 @@ class OndermijningStatistiek(models.Model):
                 s.id * 2 AS id,
                 s.company_id,
                 {local_month("s.date_received")} AS date_received,
+                {local_date_sql("s.date_received")} AS day_received,
                 {local_month("s.date_end")} AS date_end,
                 s.categorie_id,
                 s.herkomst_id,
@@ -214,6 +219,7 @@ class OndermijningStatistiek(models.Model):
                 t.id * 2 + 1 AS id,
                 t.company_id,
                 t.date_received,
+                NULL::date AS day_received,
                 t.date_end,
                 t.categorie_id,
                 t.herkomst_id,
@@ -274,7 +280,9 @@ class OndermijningStatistiek(models.Model):
                 ELSE 'on_time'
             END::varchar AS deadline_state"""
         return ",\n".join(
-            deadline if name == "date_deadline" else f"d.{name}" for name in columns
+            deadline if name == "date_deadline" else f"d.{name}"
+            for name in columns
+            if name != "day_received"  # for the campaigns' view
         )
 
     def _store_columns(self):
@@ -345,10 +353,16 @@ class OndermijningStatistiek(models.Model):
         function that refreshes rows and the triggers that call it."""
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
-        run(cr, f"DROP TABLE IF EXISTS {STORE}")
+        # the campaigns' view reads it too (its init makes it again)
+        run(cr, f"DROP TABLE IF EXISTS {STORE} CASCADE")
         run(cr, f"CREATE TABLE {STORE} AS {self._definition()}")
         run(cr, f"ALTER TABLE {STORE} ADD PRIMARY KEY (id)")
-        for columns in ("company_id, date_received", "date_received", "date_end"):
+        for columns in (
+            "company_id, date_received",
+            "company_id, day_received",
+            "date_received",
+            "date_end",
+        ):
             run(cr, f"CREATE INDEX ON {STORE} ({columns})")
         run(cr, f"ANALYZE {STORE}")
         trace = self._trace_select("WHERE t.id IN (SELECT unnest(traces))")
@@ -459,7 +473,7 @@ class OndermijningStatistiek(models.Model):
         for table in self._triggers():
             run(cr, f"DROP FUNCTION IF EXISTS {STORE}_{table}() CASCADE")
         run(cr, f"DROP FUNCTION IF EXISTS {STORE}_refresh(integer[], integer[])")
-        run(cr, f"DROP TABLE IF EXISTS {STORE}")
+        run(cr, f"DROP TABLE IF EXISTS {STORE} CASCADE")  # the campaigns' view
 
     def init(self):
         # the SQL is built from constants only (no user input); every column

@@ -118,6 +118,14 @@ class TestStatistiekStore(RapportageCase):
         for first, second in ((stored, definition), (definition, stored)):
             cr.execute(f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second})) x")
             self.assertEqual(cr.fetchone()[0], 0, "stored rows equal the definition")
+        # the campaigns' view reads the stored rows too
+        Campagne = self.env["ondermijning.statistiek.campagne"].sudo()
+        fast, full = Campagne._live_select(), Campagne._live_select(stored=False)
+        for first, second in ((fast, full), (full, fast)):
+            cr.execute(f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second})) x")
+            self.assertEqual(cr.fetchone()[0], 0, "the same rows per campaign")
+        cr.execute(f"SELECT count(*) FROM ({fast}) x")
+        self.assertTrue(cr.fetchone()[0], "signals per campaign compared")
         users = [self.users["medewerker"], self.users["analist"]]
         fast = [self.figures(user) for user in users]
         Stat._create_view(stored=False)
