@@ -8,6 +8,7 @@
     "author": "Ondermijning Odoo contributors",
     "license": "LGPL-3",
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": ["ondermijning_signalen", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["xlsxwriter", "openpyxl"]},
     "assets": {

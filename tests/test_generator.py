@@ -292,6 +292,27 @@ class TestGenerator(TransactionCase):
                 checked += 1
         self.assertEqual(checked, len(self.generator.origin))
 
+    def test_stored_statistics_rows_are_their_definition(self):
+        """The statistics read stored rows; the copies, made in SQL, must
+        have theirs as the definition computes them (the triggers)."""
+        self.env.flush_all()
+        Stat = self.env["ondermijning.statistiek"]
+        stored = "SELECT * FROM ondermijning_statistiek_row"
+        definition = Stat._definition()
+        for first, second in ((stored, definition), (definition, stored)):
+            self.env.cr.execute(
+                f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second})) x"  # noqa: S608
+            )
+            self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.env.cr.execute(
+            "SELECT count(*) FROM ondermijning_statistiek_row WHERE id / 2 = ANY(%s)"
+            " AND NOT destroyed",
+            [self.copies["ondermijning_signaal"]],
+        )
+        self.assertEqual(
+            self.env.cr.fetchone()[0], len(self.copies["ondermijning_signaal"])
+        )
+
     def test_references_go_on_after_the_copies(self):
         company = self.companies[1]
         Signal = self.env[SIGNAAL].sudo()

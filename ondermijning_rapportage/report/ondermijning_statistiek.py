@@ -5,6 +5,8 @@ read rows and who gets protected aggregates in
 ``ondermijning_statistiek_disclosure.py``.
 """
 
+import re
+
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
@@ -18,7 +20,11 @@ from odoo.addons.ondermijning_signalen.models.ondermijning_weging_uitkomst impor
     END_STATES,
 )
 from odoo.addons.ondermijning_signalen.tools import lead_times
-from odoo.addons.ondermijning_signalen.tools.periods import GEMEENTE_TZ, local_month_sql
+from odoo.addons.ondermijning_signalen.tools.periods import (
+    GEMEENTE_TZ,
+    local_date_sql,
+    local_month_sql,
+)
 
 # The steps a signal can reach, in order (afgesloten is a state, not a step).
 REACHED_STEPS = [
@@ -31,6 +37,15 @@ STAGE_CODES = stappenplan.STEP_CODES
 # answer as is_mma).
 MMA_CODE = "mma"
 local_month = local_month_sql
+# The stored rows the view reads (see OndermijningStatistiek._install_store).
+STORE = "ondermijning_statistiek_row"
+
+
+def run(cr, text):
+    """Execute DDL built from this module's constants (no user input)."""
+    cr.execute(SQL(text))
+
+
 __all__ = ["GEMEENTE_TZ", "MMA_CODE", "REACHED_STEPS", "OndermijningStatistiek"]
 
 
@@ -38,9 +53,10 @@ class OndermijningStatistiek(models.Model):
     """Anonymous statistics of signals: one row per signal, live or
     destroyed, with only non-personal columns.
 
-    A database view over the live signals and, for signals that retention
-    destroyed, their anonymous statistical trace: every report counts a
-    signal the same way before and after it is purged. A medewerker sees the
+    A database view over stored rows (``STORE``) defined from the live
+    signals and, for signals that retention destroyed, their anonymous
+    statistical trace: every report counts a signal the same way before and
+    after it is purged. A medewerker sees the
     figures of their own gemeente(n); the regional analyst aggregates across
     gemeenten but cannot read individual rows."""
 
@@ -142,7 +158,7 @@ class OndermijningStatistiek(models.Model):
     # of dates, lead times in days rounded to 2 decimals, the furthest step
     # from the step dates. So every figure is the same before and after the
     # purge, whatever the period or grouping.
-    def _signal_select(self):
+    def _signal_select(self, where=""):
         """Live signals. The step reached is the furthest step the signal
         was ever in (its current step or the latest step date)."""
         reached = stappenplan.furthest_step_expression("s", current_stage=True)
@@ -160,6 +176,7 @@ class OndermijningStatistiek(models.Model):
                 s.id * 2 AS id,
                 s.company_id,
                 {local_month("s.date_received")} AS date_received,
+                {local_date_sql("s.date_received")} AS day_received,
                 {local_month("s.date_end")} AS date_end,
                 s.categorie_id,
                 s.herkomst_id,
@@ -180,20 +197,16 @@ class OndermijningStatistiek(models.Model):
                 s.end_state,
                 {treated} AS in_treatment,
                 (s.end_state IS NOT NULL) AS closed,
-                CASE
-                    WHEN s.end_state IS NOT NULL THEN NULL
-                    WHEN s.date_deadline < timezone('{GEMEENTE_TZ}', now())::date
-                    THEN 'overdue'
-                    ELSE 'on_time'
-                END::varchar AS deadline_state,
+                s.date_deadline,
                 FALSE AS destroyed,
                 CASE WHEN {treated} THEN 1 ELSE 0 END AS count_in_treatment,
                 CASE WHEN s.end_state IS NOT NULL THEN 1 ELSE 0 END AS count_closed,
                 {leads}
             FROM ondermijning_signaal s
+            {where}
         """
 
-    def _trace_select(self):
+    def _trace_select(self, where=""):
         """Destroyed signals, from their anonymous trace."""
         if "ondermijning.signaal.spoor" not in self.env:
             return None
@@ -206,6 +219,7 @@ class OndermijningStatistiek(models.Model):
                 t.id * 2 + 1 AS id,
                 t.company_id,
                 t.date_received,
+                NULL::date AS day_received,
                 t.date_end,
                 t.categorie_id,
                 t.herkomst_id,
@@ -227,32 +241,243 @@ class OndermijningStatistiek(models.Model):
                 t.end_state,
                 COALESCE(t.stap_reached, '{first}') != '{first}' AS in_treatment,
                 (t.end_state IS NOT NULL) AS closed,
-                NULL::varchar AS deadline_state,
+                NULL::date AS date_deadline,
                 TRUE AS destroyed,
                 CASE WHEN COALESCE(t.stap_reached, '{first}') != '{first}'
                      THEN 1 ELSE 0 END AS count_in_treatment,
                 CASE WHEN t.end_state IS NOT NULL THEN 1 ELSE 0 END AS count_closed,
                 {leads}
             FROM ondermijning_signaal_spoor t
+            {where}
         """
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        parts = [self._signal_select()]
-        trace = self._trace_select()
+    # ------------------------------------------------------------------
+    # The stored rows
+    # ------------------------------------------------------------------
+    # Computing the columns above row by row at every query made the
+    # statistics workbook take seconds at 10^6 signals. So the rows are
+    # stored (STORE) and the view reads them; only the deadline state, which
+    # changes with the date, is computed when read. Triggers on every table
+    # the definition reads replace the rows of what a statement changed, in
+    # that statement's own transaction, however it was written (the ORM's
+    # flush, the purge's SQL, the data generator's copies).
+    def _definition(self, signal_where="", trace_where=""):
+        """The definition of the rows (with the signal's deadline instead of
+        its deadline state): the live signals and the traces."""
+        parts = [self._signal_select(signal_where)]
+        trace = self._trace_select(trace_where)
         if trace:
             parts.append(trace)
-        body = "\nUNION ALL\n".join(parts)
-        # the parts are built from constants only (no user input); a plain
-        # UNION ALL lets PostgreSQL push filters into each part and compute
-        # only the columns a query uses -- provided every column has the
-        # same type in each part: one coercion (``stap``: text in one part,
-        # varchar in the other) makes it compute every column of every row
-        # (at 10^6 signals a count took 1.1 s instead of 0.15 s)
+        return "\nUNION ALL\n".join(parts)
+
+    def _view_columns(self, columns):
+        """The view's columns over ``columns`` (of the definition): the
+        deadline state computed from the deadline, today."""
+        deadline = f"""CASE
+                WHEN d.destroyed OR d.end_state IS NOT NULL THEN NULL
+                WHEN d.date_deadline < timezone('{GEMEENTE_TZ}', now())::date
+                THEN 'overdue'
+                ELSE 'on_time'
+            END::varchar AS deadline_state"""
+        return ",\n".join(
+            deadline if name == "date_deadline" else f"d.{name}"
+            for name in columns
+            if name != "day_received"  # for the campaigns' view
+        )
+
+    def _store_columns(self):
+        cr = self.env.cr
+        cr.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass"
+            " AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            [STORE],
+        )
+        return [name for (name,) in cr.fetchall()]
+
+    def _create_view(self, stored=True):
+        """The view over the stored rows or (``stored=False``: the full scan,
+        to compare with) over their definition."""
+        source = STORE if stored else f"({self._definition()})"
+        tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
+                "CREATE VIEW %s AS (SELECT %s FROM %s d)",
                 SQL.identifier(self._table),
-                SQL(body),
+                SQL(self._view_columns(self._store_columns())),
+                SQL(source),
             )
         )
+
+    def _triggers(self):
+        """{table: (query of the signal ids, query of the trace ids) that
+        the changed rows ``x`` of the table affect, the columns whose change
+        matters (None: any)}."""
+        signal_columns = sorted(set(re.findall(r"\bs\.(\w+)", self._signal_select())))
+        triggers = {
+            "ondermijning_signaal": ("SELECT x.id FROM {rows} x", None, signal_columns),
+            "ondermijning_campagne_signaal_rel": (
+                "SELECT x.ondermijning_signaal_id FROM {rows} x",
+                None,
+                None,
+            ),
+            "ondermijning_campagne": (
+                "SELECT s.id FROM ondermijning_signaal s"
+                " JOIN {rows} x ON x.company_id = s.company_id",
+                None,
+                ["company_id", "date_from", "date_to"],
+            ),
+            "ondermijning_herkomst": (
+                "SELECT s.id FROM ondermijning_signaal s"
+                " JOIN {rows} x ON x.id = s.herkomst_id",
+                None,
+                ["code"],
+            ),
+        }
+        if self._trace_select():
+            trace_columns = sorted(set(re.findall(r"\bt\.(\w+)", self._trace_select())))
+            triggers["ondermijning_signaal_spoor"] = (
+                None,
+                "SELECT x.id FROM {rows} x",
+                trace_columns,
+            )
+            triggers["ondermijning_categorie"] = (
+                None,
+                "SELECT t.id FROM ondermijning_signaal_spoor t"
+                " JOIN {rows} x ON x.id = t.categorie_id",
+                ["is_priority"],
+            )
+        return triggers
+
+    def _install_store(self):
+        """(Re)create the stored rows in one statement, their indexes, the
+        function that refreshes rows and the triggers that call it."""
+        cr = self.env.cr
+        tools.drop_view_if_exists(cr, self._table)
+        # the campaigns' view reads it too (its init makes it again)
+        run(cr, f"DROP TABLE IF EXISTS {STORE} CASCADE")
+        run(cr, f"CREATE TABLE {STORE} AS {self._definition()}")
+        run(cr, f"ALTER TABLE {STORE} ADD PRIMARY KEY (id)")
+        for columns in (
+            "company_id, date_received",
+            "company_id, day_received",
+            "date_received",
+            "date_end",
+        ):
+            run(cr, f"CREATE INDEX ON {STORE} ({columns})")
+        run(cr, f"ANALYZE {STORE}")
+        trace = self._trace_select("WHERE t.id IN (SELECT unnest(traces))")
+        trace_refresh = (
+            f"""
+            IF cardinality(traces) > 0 THEN
+                DELETE FROM {STORE}
+                 WHERE id IN (SELECT u * 2 + 1 FROM unnest(traces) u);
+                INSERT INTO {STORE} {trace};
+            END IF;"""
+            if trace
+            else ""
+        )
+        run(
+            cr,
+            f"""
+            CREATE OR REPLACE FUNCTION {STORE}_refresh(
+                signals integer[], traces integer[])
+            RETURNS void LANGUAGE plpgsql AS $body$
+            BEGIN
+                IF cardinality(signals) > 0 THEN
+                    DELETE FROM {STORE}
+                     WHERE id IN (SELECT u * 2 FROM unnest(signals) u);
+                    INSERT INTO {STORE}
+                    {self._signal_select("WHERE s.id IN (SELECT unnest(signals))")};
+                END IF;{trace_refresh}
+            END $body$
+        """,
+        )
+        # Concurrent writers: two writes of a signal are serialized by its
+        # row lock. A change that refreshes the rows of others (a campaign,
+        # a source's code, a category's priority) takes an exclusive lock
+        # that the refreshes of signals and traces share, so that neither
+        # computes rows from the other's state before it committed (each
+        # statement after the lock sees what the other committed).
+        lock_key = f"hashtext('{STORE}')"
+        own_rows = {
+            "ondermijning_signaal",
+            "ondermijning_campagne_signaal_rel",
+            "ondermijning_signaal_spoor",
+        }
+        for table, (signals, traces, columns) in self._triggers().items():
+            name = f"{STORE}_{table}"
+            lock = (
+                f"pg_advisory_xact_lock_shared({lock_key})"
+                if table in own_rows
+                else f"pg_advisory_xact_lock({lock_key})"
+            )
+
+            def ids(sql, rows):
+                if not sql:
+                    return "ARRAY[]::integer[]"
+                return f"ARRAY({sql.format(rows=rows)})"
+
+            # an update matters when one of the columns changed (a table
+            # without them, the campaigns' tags: any update)
+            changed, old_changed = "new_rows", "old_rows"
+            if columns:
+                changed = (
+                    "(SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id"
+                    f" WHERE ({', '.join('o.' + c for c in columns)}, NULL)"
+                    f" IS DISTINCT FROM ({', '.join('n.' + c for c in columns)}, NULL))"
+                )
+                old_changed = changed.replace("SELECT n.*", "SELECT o.*")
+            run(
+                cr,
+                f"""
+                CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
+                LANGUAGE plpgsql AS $body$
+                BEGIN
+                    PERFORM {lock};
+                    IF TG_OP = 'INSERT' THEN
+                        PERFORM {STORE}_refresh(
+                            {ids(signals, "new_rows")}, {ids(traces, "new_rows")});
+                    ELSIF TG_OP = 'DELETE' THEN
+                        PERFORM {STORE}_refresh(
+                            {ids(signals, "old_rows")}, {ids(traces, "old_rows")});
+                    ELSE
+                        PERFORM {STORE}_refresh(
+                            {ids(signals, changed)} || {ids(signals, old_changed)},
+                            {ids(traces, changed)} || {ids(traces, old_changed)});
+                    END IF;
+                    RETURN NULL;
+                END $body$
+            """,
+            )
+            for op, tables in (
+                ("INSERT", "NEW TABLE AS new_rows"),
+                ("UPDATE", "NEW TABLE AS new_rows OLD TABLE AS old_rows"),
+                ("DELETE", "OLD TABLE AS old_rows"),
+            ):
+                trigger = f"{name}_{op.lower()}"
+                run(cr, f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+                run(
+                    cr,
+                    f"""
+                    CREATE TRIGGER {trigger} AFTER {op} ON {table}
+                    REFERENCING {tables}
+                    FOR EACH STATEMENT EXECUTE FUNCTION {name}()
+                """,
+                )
+
+    def _drop_store(self):
+        """Remove the stored rows and their triggers (on uninstall: the
+        triggers are on the signals' tables, which stay)."""
+        cr = self.env.cr
+        tools.drop_view_if_exists(cr, self._table)
+        for table in self._triggers():
+            run(cr, f"DROP FUNCTION IF EXISTS {STORE}_{table}() CASCADE")
+        run(cr, f"DROP FUNCTION IF EXISTS {STORE}_refresh(integer[], integer[])")
+        run(cr, f"DROP TABLE IF EXISTS {STORE} CASCADE")  # the campaigns' view
+
+    def init(self):
+        # the SQL is built from constants only (no user input); every column
+        # must have the same type in both parts of the definition (``stap``:
+        # text in each), or the full scan computes every column of every row
+        self._install_store()
+        self._create_view()

@@ -10,7 +10,7 @@ from odoo.addons.ondermijning_signalen.models.ondermijning_campagne import (
 )
 from odoo.addons.ondermijning_signalen.tools.periods import local_month_sql
 
-from .ondermijning_statistiek import MMA_CODE
+from .ondermijning_statistiek import MMA_CODE, STORE
 
 
 class OndermijningStatistiekCampagne(models.Model):
@@ -59,7 +59,49 @@ class OndermijningStatistiekCampagne(models.Model):
         help="The signal was destroyed; its anonymous trace remains.",
     )
 
-    def _live_select(self):
+    def _live_select(self, stored=True):
+        """Live signals, from the statistics' stored rows (their local day,
+        month, MMA and priority); ``stored=False``: from the signals
+        themselves (the full scan, to compare with)."""
+        if not stored:
+            return self._live_select_signals()
+        # received during the campaign (from the index on the gemeente and
+        # the local day), then tagged with it but received outside it
+        tagged = (
+            "EXISTS (SELECT 1 FROM ondermijning_campagne_signaal_rel r"
+            " WHERE r.ondermijning_signaal_id = st.id / 2"
+            " AND r.ondermijning_campagne_id = c.id)"
+        )
+        during = received_during_sql("st", "c", day="st.day_received")
+        columns = """
+                c.id::bigint * 4294967296 + st.id AS id,
+                c.id AS campagne_id,
+                st.company_id,
+                st.date_received,
+                st.categorie_id,
+                st.is_mma,
+                st.is_priority,"""
+        return f"""
+            SELECT {columns}
+                {tagged} AS tagged,
+                TRUE AS in_period,
+                FALSE AS destroyed
+            FROM ondermijning_campagne c
+            JOIN {STORE} st ON {during}
+            WHERE NOT st.destroyed
+            UNION ALL
+            SELECT {columns}
+                TRUE AS tagged,
+                ({during}) AS in_period,
+                FALSE AS destroyed
+            FROM ondermijning_campagne_signaal_rel r
+            JOIN ondermijning_campagne c ON c.id = r.ondermijning_campagne_id
+            JOIN {STORE} st ON st.id = r.ondermijning_signaal_id * 2
+             AND st.company_id = c.company_id
+            WHERE NOT COALESCE(({during}), FALSE)
+        """
+
+    def _live_select_signals(self):
         tagged = (
             "EXISTS (SELECT 1 FROM ondermijning_campagne_signaal_rel r"
             " WHERE r.ondermijning_signaal_id = s.id"
@@ -102,9 +144,12 @@ class OndermijningStatistiekCampagne(models.Model):
         """
 
     def init(self):
+        self._create_view()
+
+    def _create_view(self, stored=True):
         tools.drop_view_if_exists(self.env.cr, self._table)
         # built from constants only (no user input)
-        body = f"{self._live_select()}\nUNION ALL\n{self._trace_select()}"
+        body = f"{self._live_select(stored)}\nUNION ALL\n{self._trace_select()}"
         self.env.cr.execute(
             SQL(
                 "CREATE OR REPLACE VIEW %s AS (%s)",

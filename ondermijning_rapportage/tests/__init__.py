@@ -15,3 +15,4 @@ from . import test_priorities_campaigns
 from . import test_mma_register
 from . import test_dashboard
 from . import test_background_jobs
+from . import test_statistiek_store

@@ -4,12 +4,13 @@ from odoo.exceptions import ValidationError
 from ..tools.periods import local_date_sql
 
 
-def received_during_sql(signal, campagne="c"):
+def received_during_sql(signal, campagne="c", day=None):
     """SQL condition: the signal (table alias ``signal``) was received, by
-    its local date, within the period of the campaign (alias ``campagne``)
-    of its own gemeente. A campaign without an end runs on; an archived one
-    still counts (archiving hides it from tagging, not from history)."""
-    day = local_date_sql(f"{signal}.date_received")
+    its local date (``day``: an SQL expression of it), within the period of
+    the campaign (alias ``campagne``) of its own gemeente. A campaign
+    without an end runs on; an archived one still counts (archiving hides it
+    from tagging, not from history)."""
+    day = day or local_date_sql(f"{signal}.date_received")
     return (
         f"{campagne}.company_id = {signal}.company_id"
         f" AND {day} >= {campagne}.date_from"
