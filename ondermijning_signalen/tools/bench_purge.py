@@ -18,6 +18,7 @@ the rows are those the ORM makes. Run it on a scratch database.
 
 # pylint: disable=print-used,invalid-commit,translation-required
 import argparse
+import cProfile
 import hashlib
 import os
 import sys
@@ -34,6 +35,9 @@ def parse_args():
     )
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--chunk", type=int, default=5000, help="rows per bulk insert")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="cProfile the engine's run into FILE"
+    )
     return parser.parse_args()
 
 
@@ -206,6 +210,24 @@ def main():
         )
         return ids
 
+    def backend_cpu(cr):
+        """CPU seconds of this cursor's PostgreSQL backend (same machine:
+        /proc), None when it cannot be read."""
+        cr.execute("SELECT pg_backend_pid()")
+        try:
+            with open(f"/proc/{cr.fetchone()[0]}/stat") as handle:
+                stat = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu_line(label, wall, cpu, pg):
+        pg_text = f"{pg:.1f} s" if pg is not None else "n/a"
+        return (
+            f"[{label}] wall {wall:.1f} s; CPU: Python {cpu:.1f} s, "
+            f"PostgreSQL backend {pg_text}"
+        )
+
     def files_of(cr, ids):
         cr.execute(
             "SELECT store_fname FROM ir_attachment "
@@ -242,12 +264,23 @@ def main():
         traces_before = cr.fetchone()[0]
     with registry.cursor() as cr:
         env = new_env(cr)
+        pg_started = backend_cpu(cr)
+        cpu_started = time.process_time()
+        profile = cProfile.Profile() if args.profile else None
         started = time.time()
+        if profile:
+            profile.enable()
         destroyed, failed = env["ondermijning.bewaartermijn"]._cron_purge(
             batch_size=args.batch_size
         )
+        if profile:
+            profile.disable()
+            profile.dump_stats(args.profile)
         cr.commit()
         engine_seconds = time.time() - started
+        engine_cpu = time.process_time() - cpu_started
+        engine_pg = backend_cpu(cr)
+        engine_pg = engine_pg - pg_started if engine_pg is not None else None
     with registry.cursor() as cr:
         left = leftovers(cr, ids)
         cr.execute("SELECT count(*) FROM ondermijning_signaal_spoor")
@@ -271,6 +304,8 @@ def main():
             steps[label] = time.time() - step
             return cr.fetchall() if cr.description else None
 
+        pg_started = backend_cpu(cr)
+        cpu_started = time.process_time()
         started = time.time()
         timed(
             "messages",
@@ -309,6 +344,9 @@ def main():
             os.unlink(os.path.join(filestore, fname))
         steps["files"] = time.time() - step
         raw_seconds = time.time() - started
+        raw_cpu = time.process_time() - cpu_started
+        raw_pg = backend_cpu(cr)
+        raw_pg = raw_pg - pg_started if raw_pg is not None else None
         left = leftovers(cr, ids)
     print(
         f"[raw SQL] deleted {len(ids)} in {raw_seconds:.1f} s: "
@@ -319,7 +357,14 @@ def main():
         "[raw SQL] "
         + ", ".join(f"{label} {seconds:.2f} s" for label, seconds in steps.items())
     )
-    print(f"ratio engine / raw SQL: {engine_seconds / raw_seconds:.1f}x")
+    print(cpu_line("engine", engine_seconds, engine_cpu, engine_pg))
+    print(cpu_line("raw SQL", raw_seconds, raw_cpu, raw_pg))
+    print(f"ratio engine / raw SQL: {engine_seconds / raw_seconds:.2f}x")
+    if engine_pg is not None and raw_pg is not None:
+        print(
+            "ratio of CPU (Python + PostgreSQL) engine / raw SQL: "
+            f"{(engine_cpu + engine_pg) / (raw_cpu + raw_pg):.2f}x"
+        )
 
     with registry.cursor() as cr:
         env = new_env(cr)
