@@ -448,7 +448,8 @@ class IrAttachment(models.Model):
                     os.unlink(self._full_path(fname))
                     removed += 1
                 except FileNotFoundError:
-                    pass
+                    # removed already (by a run interrupted after that)
+                    _logger.debug("Purged file %s was removed already.", fname)
                 except OSError:
                     # left to the garbage collection
                     _logger.warning(

@@ -41,6 +41,55 @@ def parse_args():
     return parser.parse_args()
 
 
+def backend_cpu(cr):
+    """CPU seconds of this cursor's PostgreSQL backend (same machine: /proc),
+    None when it cannot be read."""
+    cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open(f"/proc/{cr.fetchone()[0]}/stat") as handle:
+            stat = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall-clock, CPU of this process and of the cursor's backend."""
+
+    def __init__(self, cr):
+        self.cr = cr
+        self.pg = backend_cpu(cr)
+        self.cpu = time.process_time()
+        self.wall = time.time()
+
+    def stop(self):
+        self.wall = time.time() - self.wall
+        self.cpu = time.process_time() - self.cpu
+        pg = backend_cpu(self.cr)
+        self.pg = pg - self.pg if pg is not None and self.pg is not None else None
+        return self
+
+    def line(self, label):
+        pg = f"{self.pg:.1f} s" if self.pg is not None else "n/a"
+        return (
+            f"[{label}] wall {self.wall:.1f} s; CPU: Python {self.cpu:.1f} s, "
+            f"PostgreSQL backend {pg}"
+        )
+
+
+def run_engine(env, args):
+    """The scheduled action's code, with its commits (and a profile)."""
+    profile = cProfile.Profile() if args.profile else None
+    if profile:
+        profile.enable()
+    result = env["ondermijning.bewaartermijn"]._cron_purge(batch_size=args.batch_size)
+    env.cr.commit()
+    if profile:
+        profile.disable()
+        profile.dump_stats(args.profile)
+    return result
+
+
 def main():
     args = parse_args()
     import odoo
@@ -210,24 +259,6 @@ def main():
         )
         return ids
 
-    def backend_cpu(cr):
-        """CPU seconds of this cursor's PostgreSQL backend (same machine:
-        /proc), None when it cannot be read."""
-        cr.execute("SELECT pg_backend_pid()")
-        try:
-            with open(f"/proc/{cr.fetchone()[0]}/stat") as handle:
-                stat = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-
-    def cpu_line(label, wall, cpu, pg):
-        pg_text = f"{pg:.1f} s" if pg is not None else "n/a"
-        return (
-            f"[{label}] wall {wall:.1f} s; CPU: Python {cpu:.1f} s, "
-            f"PostgreSQL backend {pg_text}"
-        )
-
     def files_of(cr, ids):
         cr.execute(
             "SELECT store_fname FROM ir_attachment "
@@ -264,23 +295,10 @@ def main():
         traces_before = cr.fetchone()[0]
     with registry.cursor() as cr:
         env = new_env(cr)
-        pg_started = backend_cpu(cr)
-        cpu_started = time.process_time()
-        profile = cProfile.Profile() if args.profile else None
-        started = time.time()
-        if profile:
-            profile.enable()
-        destroyed, failed = env["ondermijning.bewaartermijn"]._cron_purge(
-            batch_size=args.batch_size
-        )
-        if profile:
-            profile.disable()
-            profile.dump_stats(args.profile)
-        cr.commit()
-        engine_seconds = time.time() - started
-        engine_cpu = time.process_time() - cpu_started
-        engine_pg = backend_cpu(cr)
-        engine_pg = engine_pg - pg_started if engine_pg is not None else None
+        clock = Clock(cr)
+        destroyed, failed = run_engine(env, args)
+        engine = clock.stop()
+        engine_seconds = engine.wall
     with registry.cursor() as cr:
         left = leftovers(cr, ids)
         cr.execute("SELECT count(*) FROM ondermijning_signaal_spoor")
@@ -304,9 +322,7 @@ def main():
             steps[label] = time.time() - step
             return cr.fetchall() if cr.description else None
 
-        pg_started = backend_cpu(cr)
-        cpu_started = time.process_time()
-        started = time.time()
+        clock = Clock(cr)
         timed(
             "messages",
             "DELETE FROM mail_message WHERE model = 'ondermijning.signaal' "
@@ -343,10 +359,8 @@ def main():
         for fname in fnames:
             os.unlink(os.path.join(filestore, fname))
         steps["files"] = time.time() - step
-        raw_seconds = time.time() - started
-        raw_cpu = time.process_time() - cpu_started
-        raw_pg = backend_cpu(cr)
-        raw_pg = raw_pg - pg_started if raw_pg is not None else None
+        raw = clock.stop()
+        raw_seconds = raw.wall
         left = leftovers(cr, ids)
     print(
         f"[raw SQL] deleted {len(ids)} in {raw_seconds:.1f} s: "
@@ -357,13 +371,13 @@ def main():
         "[raw SQL] "
         + ", ".join(f"{label} {seconds:.2f} s" for label, seconds in steps.items())
     )
-    print(cpu_line("engine", engine_seconds, engine_cpu, engine_pg))
-    print(cpu_line("raw SQL", raw_seconds, raw_cpu, raw_pg))
+    print(engine.line("engine"))
+    print(raw.line("raw SQL"))
     print(f"ratio engine / raw SQL: {engine_seconds / raw_seconds:.2f}x")
-    if engine_pg is not None and raw_pg is not None:
+    if engine.pg is not None and raw.pg is not None:
         print(
             "ratio of CPU (Python + PostgreSQL) engine / raw SQL: "
-            f"{(engine_cpu + engine_pg) / (raw_cpu + raw_pg):.2f}x"
+            f"{(engine.cpu + engine.pg) / (raw.cpu + raw.pg):.2f}x"
         )
 
     with registry.cursor() as cr:
