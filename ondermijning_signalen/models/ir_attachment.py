@@ -435,6 +435,7 @@ class IrAttachment(models.Model):
         if not fnames:
             return 0
         removed = 0
+        checklist = self._full_path("checklist")
         for names in split_every(1000, fnames, tuple):
             self.env.cr.execute(
                 "SELECT store_fname FROM ir_attachment WHERE store_fname IN %s", [names]
@@ -443,22 +444,23 @@ class IrAttachment(models.Model):
             for fname in names:
                 if fname in in_use:
                     continue
-                path = self._full_path(fname)
-                if os.path.exists(path):
-                    try:
-                        os.unlink(path)
-                        removed += 1
-                    except OSError:
-                        # left to the garbage collection
-                        _logger.warning(
-                            "Could not remove a purged file from the filestore.",
-                            exc_info=True,
-                        )
-                        self._mark_for_gc(fname)
-                        continue
+                try:
+                    os.unlink(self._full_path(fname))
+                    removed += 1
+                except FileNotFoundError:
+                    # removed already (by a run interrupted after that)
+                    _logger.debug("Purged file %s was removed already.", fname)
+                except OSError:
+                    # left to the garbage collection
+                    _logger.warning(
+                        "Could not remove a purged file from the filestore.",
+                        exc_info=True,
+                    )
+                    self._mark_for_gc(fname)
+                    continue
                 # nothing left for the garbage collection to do
                 with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(self._full_path("checklist"), fname))
+                    os.unlink(os.path.join(checklist, fname))
             self.env.cr.execute(
                 "DELETE FROM ondermijning_purged_file WHERE store_fname IN %s", [names]
             )

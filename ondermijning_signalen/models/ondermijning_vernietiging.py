@@ -170,10 +170,9 @@ class OndermijningVernietiging(models.Model):
             "SELECT id, create_date FROM ondermijning_signaal WHERE id IN %s",
             [tuple(signal_ids)],
         )
+        index = crypto.blind_indexer(self.env, "vernietiging")
         return {
-            signal_id: crypto.blind_index(
-                self.env, "vernietiging", f"{uuid}:{signal_id}:{created}"
-            )
+            signal_id: index(f"{uuid}:{signal_id}:{created}")
             for signal_id, created in self.env.cr.fetchall()
         }
 

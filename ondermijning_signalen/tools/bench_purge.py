@@ -18,6 +18,7 @@ the rows are those the ORM makes. Run it on a scratch database.
 
 # pylint: disable=print-used,invalid-commit,translation-required
 import argparse
+import cProfile
 import hashlib
 import os
 import sys
@@ -34,7 +35,59 @@ def parse_args():
     )
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--chunk", type=int, default=5000, help="rows per bulk insert")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="cProfile the engine's run into FILE"
+    )
     return parser.parse_args()
+
+
+def backend_cpu(cr):
+    """CPU seconds of this cursor's PostgreSQL backend (same machine: /proc),
+    None when it cannot be read."""
+    cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open(f"/proc/{cr.fetchone()[0]}/stat") as handle:
+            stat = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall-clock, CPU of this process and of the cursor's backend."""
+
+    def __init__(self, cr):
+        self.cr = cr
+        self.pg = backend_cpu(cr)
+        self.cpu = time.process_time()
+        self.wall = time.time()
+
+    def stop(self):
+        self.wall = time.time() - self.wall
+        self.cpu = time.process_time() - self.cpu
+        pg = backend_cpu(self.cr)
+        self.pg = pg - self.pg if pg is not None and self.pg is not None else None
+        return self
+
+    def line(self, label):
+        pg = f"{self.pg:.1f} s" if self.pg is not None else "n/a"
+        return (
+            f"[{label}] wall {self.wall:.1f} s; CPU: Python {self.cpu:.1f} s, "
+            f"PostgreSQL backend {pg}"
+        )
+
+
+def run_engine(env, args):
+    """The scheduled action's code, with its commits (and a profile)."""
+    profile = cProfile.Profile() if args.profile else None
+    if profile:
+        profile.enable()
+    result = env["ondermijning.bewaartermijn"]._cron_purge(batch_size=args.batch_size)
+    env.cr.commit()
+    if profile:
+        profile.disable()
+        profile.dump_stats(args.profile)
+    return result
 
 
 def main():
@@ -242,12 +295,10 @@ def main():
         traces_before = cr.fetchone()[0]
     with registry.cursor() as cr:
         env = new_env(cr)
-        started = time.time()
-        destroyed, failed = env["ondermijning.bewaartermijn"]._cron_purge(
-            batch_size=args.batch_size
-        )
-        cr.commit()
-        engine_seconds = time.time() - started
+        clock = Clock(cr)
+        destroyed, failed = run_engine(env, args)
+        engine = clock.stop()
+        engine_seconds = engine.wall
     with registry.cursor() as cr:
         left = leftovers(cr, ids)
         cr.execute("SELECT count(*) FROM ondermijning_signaal_spoor")
@@ -271,7 +322,7 @@ def main():
             steps[label] = time.time() - step
             return cr.fetchall() if cr.description else None
 
-        started = time.time()
+        clock = Clock(cr)
         timed(
             "messages",
             "DELETE FROM mail_message WHERE model = 'ondermijning.signaal' "
@@ -308,7 +359,8 @@ def main():
         for fname in fnames:
             os.unlink(os.path.join(filestore, fname))
         steps["files"] = time.time() - step
-        raw_seconds = time.time() - started
+        raw = clock.stop()
+        raw_seconds = raw.wall
         left = leftovers(cr, ids)
     print(
         f"[raw SQL] deleted {len(ids)} in {raw_seconds:.1f} s: "
@@ -319,7 +371,14 @@ def main():
         "[raw SQL] "
         + ", ".join(f"{label} {seconds:.2f} s" for label, seconds in steps.items())
     )
-    print(f"ratio engine / raw SQL: {engine_seconds / raw_seconds:.1f}x")
+    print(engine.line("engine"))
+    print(raw.line("raw SQL"))
+    print(f"ratio engine / raw SQL: {engine_seconds / raw_seconds:.2f}x")
+    if engine.pg is not None and raw.pg is not None:
+        print(
+            "ratio of CPU (Python + PostgreSQL) engine / raw SQL: "
+            f"{(engine.cpu + engine.pg) / (raw.cpu + raw.pg):.2f}x"
+        )
 
     with registry.cursor() as cr:
         env = new_env(cr)

@@ -141,6 +141,11 @@ def blind_index(env, scope, value):
     without storing them in clear. Keyed with a key derived from the
     ``ondermijning_index_key`` option, or else from the oldest data key, so
     that rotating the data key does not change the index."""
+    return blind_indexer(env, scope)(value)
+
+
+def blind_indexer(env, scope):
+    """``blind_index`` for many values: the key is derived once."""
     index_key = config.get("ondermijning_index_key") or os.environ.get(
         "ONDERMIJNING_INDEX_KEY"
     )
@@ -150,8 +155,12 @@ def blind_index(env, scope, value):
         secret = hmac.new(
             keys(env)[-1][1], b"ondermijning-blind-index", hashlib.sha256
         ).digest()
-    message = f"{scope}:{value}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+    def index(value):
+        message = f"{scope}:{value}".encode()
+        return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+    return index
 
 
 class _EncryptedMixin:
