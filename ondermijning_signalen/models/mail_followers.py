@@ -31,10 +31,20 @@ class MailFollowers(models.Model):
                     SQL("%s IN %s", SQL.identifier(query.table, "id"), res_ids or (0,))
                 )
             return [("res_model", "=", model_name), ("res_id", "in", query)]
+        # Not pinned to one model (e.g. followers read by id): one subquery
+        # per model, each correlated with the follower row, so that a row is
+        # checked by one probe of its record; uncorrelated, PostgreSQL
+        # hashed every record the user may read of every model for each
+        # call (0.9-1.8 s at 10^6 signals, most of the database's time under
+        # load at 10^6, issue 16).
         visible = [("res_model", "not in", list(governed))]
+        follower_record = SQL.identifier(self._table, "res_id")
         for model_name in sorted(governed):
             query = self.env[model_name]._ondermijning_content_query()
             if query is not None:
+                query.add_where(
+                    SQL("%s = %s", SQL.identifier(query.table, "id"), follower_record)
+                )
                 visible = expression.OR(
                     [
                         visible,

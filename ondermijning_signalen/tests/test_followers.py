@@ -57,6 +57,9 @@ class TestFollowersOfOneRecord(OndermijningCase):
                 )
                 self.assertEqual(pinned, everyone)
                 self.assertEqual(pinned, general)
+                # by id, as the web client reads them: the check of all
+                by_id = self.followers(self.users[role], [("id", "in", everyone.ids)])
+                self.assertEqual(by_id, everyone)
                 # the chatter's path: the one2many of the record
                 chatter = self.signal.with_user(self.users[role]).message_follower_ids
                 self.assertEqual(chatter, everyone)
@@ -74,6 +77,8 @@ class TestFollowersOfOneRecord(OndermijningCase):
                 pinned, general = self.both_ways(user, SIGNAAL, signal.id)
                 self.assertFalse(pinned)
                 self.assertFalse(general)
+                followers = signal.sudo().message_follower_ids
+                self.assertFalse(self.followers(user, [("id", "in", followers.ids)]))
 
     def test_several_records_and_other_models(self):
         domain = [
