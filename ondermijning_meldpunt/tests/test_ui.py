@@ -65,9 +65,13 @@ class PublicBrowser:
         raise AssertionError(f"timed out waiting for {condition}")
 
     def open(self, path):
+        """Open a page; wait for it, not for the page it replaces (which
+        also has a <main>: a fill right after could find the old page)."""
+        self.evaluate("window.__meldpunt_old_page = true")
         self.chrome.navigate_to(f"{self.case.base_url()}{path}", wait_stop=True)
         self.wait(
-            "document.readyState === 'complete' && document.querySelector('main')"
+            "!window.__meldpunt_old_page && document.readyState === 'complete'"
+            " && document.querySelector('main')"
         )
 
     def fill(self, selector, value):
