@@ -113,7 +113,7 @@ class TestWorkbookWriters(BaseCase):
                 return {name: archive.read(name) for name in archive.namelist()}
 
         fast, reference = sheet_xml(True), sheet_xml(False)
-        self.assertTrue(wb.RowStream(wb.Book(io.BytesIO()), None, []).fast is False)
+        self.assertIs(wb.RowStream(None, None, []).fast, False)  # no sheet: cells
         self.assertEqual(sorted(fast), sorted(reference))
         for name, data in reference.items():
             self.assertEqual(fast[name], data, name)

@@ -256,7 +256,7 @@ class OndermijningSignaal(models.Model):
         subtypes of followers). The documents' files go to ``files``,
         removed once this is committed."""
         if not self:
-            return 0
+            return
         cr = self.env.cr
         self.env.flush_all()
         ids = tuple(self.ids)
@@ -284,7 +284,6 @@ class OndermijningSignaal(models.Model):
             [self._name, ids],
         )
         self.env.invalidate_all(flush=False)
-        return len(message_ids)
 
 
 class OndermijningCasus(models.Model):
