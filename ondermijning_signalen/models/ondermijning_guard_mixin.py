@@ -207,5 +207,16 @@ class OndermijningGuardMixin(models.AbstractModel):
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
+    def _read_group_groupby(self, groupby_spec, query):
+        """Grouping by a field the user may not read is refused. Odoo checks
+        this for every field but a many2many, whose groups it joins
+        directly (grouping by such a field lists the names of its records:
+        the people of a relation only the staff may read)."""
+        fname = groupby_spec.split(":")[0].split(".")[0]
+        if not self.env.su and fname in self._fields:
+            self.check_field_access_rights("read", [fname])
+        return super()._read_group_groupby(groupby_spec, query)
+
+    @api.model
     def _check_domain_access(self, domain):
         check_domain_access(self, domain)

@@ -147,6 +147,21 @@ class TestMechanisms(OndermijningCase):
                     with self.subTest(role=role, field=f"{name}.{fname}"):
                         with self.assertRaises(AccessError):
                             Model.search([(fname, "!=", False)])
+                    groupable = field.column_type or field.type == "many2many"
+                    if (
+                        not field.store
+                        or not groupable
+                        or field.type in ("binary", "text", "html")
+                    ):
+                        continue
+                    groupby = (
+                        f"{fname}:month"
+                        if field.type in ("date", "datetime")
+                        else fname
+                    )
+                    with self.subTest(role=role, field=f"{name}.{fname}", door="group"):
+                        with self.assertRaises(AccessError):
+                            Model.read_group([], [fname], [groupby])
 
     def test_process_fields_cannot_be_written_by_any_role(self):
         """Every field that records the process (declared readonly: step
