@@ -12,11 +12,36 @@ and in ``ondermijning.overleg``), and made again by one SQL statement on
 install and upgrade (and by ``tools/generate_data.py``, which copies rows
 with SQL). Deleting a signal, a user or an agenda row removes its rows by the
 foreign keys' cascade.
+
+Each row also carries a copy of the signal's columns that the partner's
+record rules, his board and his list filter and sort on (gemeente, seal,
+archived, end state, stage, date received), kept equal to the signal's by
+two triggers in the database (a row takes them from its signal when made,
+and a change of the signal passes them on), whoever writes: the ORM, the
+data generator's SQL or the retention code. Then the searches of a partner
+whose only way to a signal is his agendas are answered from his rows in
+this table (one index range, in the list's order) instead of a visit to
+every signal ever on his agendas (issue 16: the list counted up to 10,001
+of them, the board grew with the history of his overleggen).
 """
 
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
 
 from .ondermijning_case_mixin import STAFF_GROUP
+
+_TABLE = "ondermijning_signaal_participant_rel"
+# the signal's columns copied into each row: (name, SQL type)
+_MIRRORED = (
+    ("company_id", "integer"),
+    ("is_sealed", "boolean"),
+    ("active", "boolean"),
+    ("end_state", "varchar"),
+    ("stage_id", "integer"),
+    ("date_received", "timestamp"),
+)
+_DEFAULT_ORDER = "date_received desc, id desc"
 
 # The definition: a participant of an overleg with the signal on its agenda.
 _DEFINITION = """
@@ -47,8 +72,72 @@ class OndermijningSignaal(models.Model):
     def init(self):
         result = super().init()
         # after every model's tables exist (the overleg's relations too)
+        self.pool.post_init(self._mirror_signal_columns)
         self.pool.post_init(self._sync_participants)
         return result
+
+    @api.model
+    def _mirror_signal_columns(self):
+        """The copied columns, their triggers and the partner's indexes; on
+        every install and upgrade the rows whose copy differs are set right
+        (none, unless the table was written with the triggers absent)."""
+        cr = self.env.cr
+        names = [name for name, _type in _MIRRORED]
+        for name, sql_type in _MIRRORED:
+            cr.execute(
+                f"ALTER TABLE {_TABLE} ADD COLUMN IF NOT EXISTS {name} {sql_type}"  # noqa: S608
+            )
+        new = ", ".join(f"NEW.{name}" for name in names)
+        cr.execute(
+            f"""CREATE OR REPLACE FUNCTION ondermijning_agenda_row_fill()
+                RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    SELECT {", ".join(f"s.{name}" for name in names)} INTO {new}
+                      FROM ondermijning_signaal s WHERE s.id = NEW.signaal_id;
+                    RETURN NEW;
+                END $$"""  # noqa: S608
+        )
+        cr.execute(
+            f"""CREATE OR REPLACE TRIGGER ondermijning_agenda_row_fill
+                BEFORE INSERT OR UPDATE OF signaal_id, {", ".join(names)}
+                ON {_TABLE} FOR EACH ROW
+                EXECUTE FUNCTION ondermijning_agenda_row_fill()"""
+        )
+        cr.execute(
+            f"""CREATE OR REPLACE FUNCTION ondermijning_agenda_row_follow()
+                RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    UPDATE {_TABLE} SET signaal_id = signaal_id
+                     WHERE signaal_id = NEW.id;
+                    RETURN NULL;
+                END $$"""  # noqa: S608
+        )
+        changed = " OR ".join(
+            f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in names
+        )
+        cr.execute(
+            f"""CREATE OR REPLACE TRIGGER ondermijning_agenda_row_follow
+                AFTER UPDATE OF {", ".join(names)} ON ondermijning_signaal
+                FOR EACH ROW WHEN ({changed})
+                EXECUTE FUNCTION ondermijning_agenda_row_follow()"""
+        )
+        cr.execute(
+            f"""UPDATE {_TABLE} r SET signaal_id = r.signaal_id
+                  FROM ondermijning_signaal s
+                 WHERE s.id = r.signaal_id
+                   AND ({changed.replace("OLD.", "r.").replace("NEW.", "s.")})"""  # noqa: S608
+        )
+        # his list: his rows newest first; his board: his open rows per stage
+        include = "INCLUDE (company_id, is_sealed, active, end_state, stage_id)"
+        cr.execute(
+            f"""CREATE INDEX IF NOT EXISTS ondermijning_agenda_list_idx ON {_TABLE}
+                (user_id, date_received DESC, signaal_id DESC) {include}"""
+        )
+        cr.execute(
+            f"""CREATE INDEX IF NOT EXISTS ondermijning_agenda_board_idx ON {_TABLE}
+                (user_id, stage_id, date_received DESC, signaal_id DESC)
+                INCLUDE (company_id, is_sealed, active) WHERE end_state IS NULL"""
+        )
 
     @api.model
     def _sync_participants(self, signal_ids=None):
@@ -94,3 +183,112 @@ class OndermijningSignaal(models.Model):
         if "overleg_ids" in vals:
             self._sync_participants(self.ids)
         return result
+
+    # ------------------------------------------------------------------
+    # A partner's searches, answered from his rows
+    # ------------------------------------------------------------------
+    @api.model
+    def _agenda_only(self):
+        """Whether the user's record rules on signals are exactly the
+        partner's (his gemeenten; not sealed, on an agenda of his), so that
+        what he may see is his rows of the relation. Any other rule (an
+        extra group, the gemeente hiding uncleared items, a changed rule)
+        leaves his searches to the ORM."""
+        if self.env.su or self.env.context.get("ondermijning_agenda_general"):
+            return False
+        if not self._is_partner():
+            return False
+        expected = expression.AND(
+            [
+                [("company_id", "in", self.env.companies.ids)],
+                expression.OR(
+                    [
+                        expression.normalize_domain(
+                            [
+                                ("is_sealed", "=", False),
+                                ("participant_user_ids", "in", self.env.uid),
+                            ]
+                        )
+                    ]
+                ),
+            ]
+        )
+        return self.env["ir.rule"]._compute_domain(self._name, "read") == expected
+
+    @api.model
+    def _agenda_conditions(self, domain):
+        """The conditions on his rows (alias ``r``) that select what
+        ``domain`` and his record rules select, or None when the domain
+        asks for more than the copied columns tell: the board's and the
+        list's domains (open, a stage, archived or not) and nothing else."""
+        domain = expression.normalize_domain(domain or [])
+        if any(item in ("|", "!") for item in domain):
+            return None
+        leaves = [item for item in domain if item != "&"]
+        conditions = [
+            SQL("r.user_id = %s", self.env.uid),
+            SQL("r.company_id = ANY(%s)", self.env.companies.ids),
+            SQL("r.is_sealed IS NOT TRUE"),
+        ]
+        if self.env.context.get("active_test", True) and not any(
+            leaf[0] == "active" for leaf in leaves
+        ):
+            leaves.append(("active", "=", True))
+        for leaf in leaves:
+            if list(leaf) == list(expression.TRUE_LEAF):
+                continue
+            if not (isinstance(leaf, (list, tuple)) and len(leaf) == 3):
+                return None
+            name, operator, value = leaf
+            if name == "end_state" and value is False and operator in ("=", "!="):
+                null = "IS NULL" if operator == "=" else "IS NOT NULL"
+                conditions.append(SQL(f"r.end_state {null}"))  # noqa: S608
+            elif (
+                name == "active" and operator == "=" and isinstance(value, (bool, int))
+            ):
+                conditions.append(
+                    SQL("r.active IS TRUE" if value else "r.active IS NOT TRUE")
+                )
+            elif name == "stage_id" and operator in ("=", "in"):
+                ids = value if operator == "in" else [value]
+                if not (
+                    isinstance(ids, (list, tuple))
+                    and ids
+                    and all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+                ):
+                    return None
+                conditions.append(SQL("r.stage_id = ANY(%s)", list(ids)))
+            else:
+                return None
+        return SQL(" AND ").join(conditions)
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """For a partner who sees signals only through his agendas, the
+        signals a board or list asks for are his rows of the relation that
+        pass the same conditions: the ids come from one index range (in the
+        list's order), the count of up to 10,001 rows never visits the
+        signals. All other searches, and every check, stay the ORM's."""
+        query = super()._search(domain, offset=offset, limit=limit, order=order)
+        if query.is_empty() or (
+            order and " ".join(order.lower().split()) != _DEFAULT_ORDER
+        ):
+            return query
+        if not self._agenda_only():
+            return query
+        conditions = self._agenda_conditions(domain)
+        if conditions is None:
+            return query
+        self.flush_model([name for name, _type in _MIRRORED])
+        self.env.cr.execute(
+            SQL(
+                f"""SELECT r.signaal_id FROM {_TABLE} r WHERE %s
+                  ORDER BY r.date_received DESC, r.signaal_id DESC
+                 OFFSET %s LIMIT %s""",  # noqa: S608
+                conditions,
+                offset or 0,
+                limit,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self.browse(ids)._as_query(ordered=bool(order))

@@ -405,3 +405,150 @@ class TestAgendaParticipants(OndermijningCase):
         )
         self.assertSees(self.users["overleg"], self.s1 | self.s2)
         self.assertSees(self.partner2, self.s1.browse())
+
+    # -- the copied columns (gemeente, seal, archived, end, stage, date) ----
+    COPIED = "company_id, is_sealed, active, end_state, stage_id, date_received"
+
+    def assertCopiesEqual(self):
+        """Every row's copy equals its signal's columns."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            f"""SELECT count(*) FROM ondermijning_signaal_participant_rel r
+                  JOIN ondermijning_signaal s ON s.id = r.signaal_id
+                 WHERE (r.{self.COPIED.replace(", ", ", r.")})
+                       IS DISTINCT FROM (s.{self.COPIED.replace(", ", ", s.")})"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+    def assertAnswers(self, user, expected):
+        """The partner's board and list searches, answered from his rows,
+        give what the ORM gives through the record rules (the same
+        signals, in the same order, the same counts), and ``expected`` for
+        the list without filter."""
+        self.assertCopiesEqual()
+        Signal = self.env["ondermijning.signaal"].with_user(user)
+        self.assertTrue(Signal._agenda_only())
+        general = Signal.with_context(ondermijning_agenda_general=True)
+        self.env.invalidate_all()
+        stages = [stage.id for stage in self.stage.values()]
+        for domain in (
+            [],
+            [("end_state", "=", False)],
+            [("end_state", "!=", False)],
+            [("active", "=", False)],
+            [("stage_id", "in", stages[1:])],
+            [("end_state", "=", False), ("stage_id", "=", stages[0])],
+        ):
+            with self.subTest(domain=domain):
+                self.assertIsNotNone(Signal._agenda_conditions(domain))
+                self.assertEqual(Signal.search(domain), general.search(domain))
+                self.assertEqual(
+                    Signal.search_count(domain, limit=2),
+                    general.search_count(domain, limit=2),
+                )
+                self.assertEqual(
+                    Signal.search(domain, offset=1, limit=1),
+                    general.search(domain, offset=1, limit=1),
+                )
+                self.assertEqual(
+                    Signal.with_context(active_test=False).search(domain),
+                    general.with_context(active_test=False).search(domain),
+                )
+        self.assertEqual(Signal.search([]), expected)
+
+    def test_the_copied_columns_follow_the_signal(self):
+        """Sealed, unsealed, archived, restored, moved to another stage or
+        gemeente, ended, received on another date, taken off the agenda:
+        the partner's rows follow, whoever writes (the ORM or SQL), and he
+        sees exactly what the record rules let him see."""
+        me = self.users["overleg"]
+        cr = self.env.cr
+        s1, s2, s3 = self.s1, self.s2, self.s3
+        for days, signal in enumerate((s1, s2, s3)):
+            signal.sudo().date_received = fields.Datetime.now() - datetime.timedelta(
+                days=days
+            )
+        self.overleg.signaal_ids = [Command.set((s1 | s2 | s3).ids)]
+        self.assertAnswers(me, s1 | s2 | s3)
+        # sealed and unsealed (the ORM)
+        s2.sudo().is_sealed = True
+        self.assertAnswers(me, s1 | s3)
+        s2.sudo().is_sealed = False
+        self.assertAnswers(me, s1 | s2 | s3)
+        # archived and restored
+        s3.sudo().action_archive()
+        self.assertAnswers(me, s1 | s2)
+        s3.sudo().action_unarchive()
+        self.assertAnswers(me, s1 | s2 | s3)
+        # an earlier date puts it last
+        s1.sudo().date_received = fields.Datetime.now() - datetime.timedelta(days=5)
+        self.assertAnswers(me, s2 | s3 | s1)
+        # moved to another stage, ended (SQL, as retention and the data
+        # generator write)
+        cr.execute(
+            "UPDATE ondermijning_signaal SET stage_id = %s WHERE id = %s",
+            [self.stage[stappenplan.STEP_ORDER[-1]].id, s1.id],
+        )
+        cr.execute(
+            "UPDATE ondermijning_signaal SET end_state = 'niet_in_behandeling' "
+            "WHERE id = %s",
+            [s2.id],
+        )
+        self.env.invalidate_all()
+        self.assertAnswers(me, s2 | s3 | s1)
+        self.assertEqual(
+            self.env["ondermijning.signaal"]
+            .with_user(me)
+            .search([("end_state", "=", False)]),
+            s3 | s1,
+        )
+        # to another gemeente: out of his sight
+        cr.execute(
+            "UPDATE ondermijning_signaal SET company_id = %s WHERE id = %s",
+            [self.gemeente2.id, s1.id],
+        )
+        self.env.invalidate_all()
+        self.assertAnswers(me, s3 | s2)
+        cr.execute(
+            "UPDATE ondermijning_signaal SET company_id = %s WHERE id = %s",
+            [self.gemeente.id, s1.id],
+        )
+        self.env.invalidate_all()
+        # taken off the agenda
+        self.overleg.signaal_ids = [Command.unlink(s3.id)]
+        self.assertAnswers(me, s1 | s2)
+        # a copy made wrong by hand is set right by the row's own trigger
+        cr.execute(
+            "UPDATE ondermijning_signaal_participant_rel SET is_sealed = TRUE, "
+            "company_id = NULL"
+        )
+        self.assertAnswers(me, s1 | s2)
+        # the other partner, at no overleg, sees nothing
+        self.assertFalse(
+            self.env["ondermijning.signaal"].with_user(self.partner2).search([])
+        )
+
+    def test_other_rules_keep_the_orm_search(self):
+        """Only a partner whose record rules are exactly the agenda rule is
+        answered from his rows: a gemeente hiding uncleared items, another
+        role, a search on another field or another order go the ORM's way
+        (and still see the same)."""
+        me = self.users["overleg"]
+        Signal = self.env["ondermijning.signaal"].with_user(me)
+        self.assertTrue(Signal._agenda_only())
+        self.assertIsNone(Signal._agenda_conditions([("name", "ilike", "S")]))
+        self.assertIsNone(
+            Signal._agenda_conditions(
+                ["|", ("end_state", "=", False), ("stage_id", "=", 1)]
+            )
+        )
+        self.assertFalse(
+            Signal.with_user(self.users["medewerker"])._agenda_only(),
+            "a medewerker sees his gemeente, not an agenda",
+        )
+        self.assertEqual(Signal.search([], order="name"), self.s1)
+        self.gemeente.ondermijning_uncleared_agenda = "hide"
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        self.assertFalse(Signal._agenda_only())
+        self.assertFalse(Signal.search([]), "nothing cleared: nothing shown")
