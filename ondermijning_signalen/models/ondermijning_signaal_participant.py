@@ -32,15 +32,81 @@ from odoo.tools import SQL
 from .ondermijning_case_mixin import STAFF_GROUP
 
 _TABLE = "ondermijning_signaal_participant_rel"
-# the signal's columns copied into each row: (name, SQL type)
+# the signal's columns copied into each row
 _MIRRORED = (
-    ("company_id", "integer"),
-    ("is_sealed", "boolean"),
-    ("active", "boolean"),
-    ("end_state", "varchar"),
-    ("stage_id", "integer"),
-    ("date_received", "timestamp"),
+    "company_id",
+    "is_sealed",
+    "active",
+    "end_state",
+    "stage_id",
+    "date_received",
 )
+_MIRROR_SQL = """
+ALTER TABLE ondermijning_signaal_participant_rel
+    ADD COLUMN IF NOT EXISTS company_id integer,
+    ADD COLUMN IF NOT EXISTS is_sealed boolean,
+    ADD COLUMN IF NOT EXISTS active boolean,
+    ADD COLUMN IF NOT EXISTS end_state varchar,
+    ADD COLUMN IF NOT EXISTS stage_id integer,
+    ADD COLUMN IF NOT EXISTS date_received timestamp;
+
+-- a row takes the columns from its signal (whoever inserts or edits it)
+CREATE OR REPLACE FUNCTION ondermijning_agenda_row_fill()
+RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT s.company_id, s.is_sealed, s.active, s.end_state, s.stage_id,
+           s.date_received
+      INTO NEW.company_id, NEW.is_sealed, NEW.active, NEW.end_state,
+           NEW.stage_id, NEW.date_received
+      FROM ondermijning_signaal s WHERE s.id = NEW.signaal_id;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER ondermijning_agenda_row_fill
+    BEFORE INSERT OR UPDATE OF signaal_id, company_id, is_sealed, active,
+        end_state, stage_id, date_received
+    ON ondermijning_signaal_participant_rel
+    FOR EACH ROW EXECUTE FUNCTION ondermijning_agenda_row_fill();
+
+-- a change of the signal passes them on to its rows
+CREATE OR REPLACE FUNCTION ondermijning_agenda_row_follow()
+RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE ondermijning_signaal_participant_rel SET signaal_id = signaal_id
+     WHERE signaal_id = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER ondermijning_agenda_row_follow
+    AFTER UPDATE OF company_id, is_sealed, active, end_state, stage_id,
+        date_received
+    ON ondermijning_signaal
+    FOR EACH ROW WHEN (
+        OLD.company_id IS DISTINCT FROM NEW.company_id
+        OR OLD.is_sealed IS DISTINCT FROM NEW.is_sealed
+        OR OLD.active IS DISTINCT FROM NEW.active
+        OR OLD.end_state IS DISTINCT FROM NEW.end_state
+        OR OLD.stage_id IS DISTINCT FROM NEW.stage_id
+        OR OLD.date_received IS DISTINCT FROM NEW.date_received)
+    EXECUTE FUNCTION ondermijning_agenda_row_follow();
+
+-- rows made before the triggers (an upgrade): set right once
+UPDATE ondermijning_signaal_participant_rel r SET signaal_id = r.signaal_id
+  FROM ondermijning_signaal s
+ WHERE s.id = r.signaal_id
+   AND (r.company_id, r.is_sealed, r.active, r.end_state, r.stage_id,
+        r.date_received)
+       IS DISTINCT FROM (s.company_id, s.is_sealed, s.active, s.end_state,
+        s.stage_id, s.date_received);
+
+-- his list: his rows newest first; his board: his open rows per stage
+CREATE INDEX IF NOT EXISTS ondermijning_agenda_list_idx
+    ON ondermijning_signaal_participant_rel
+    (user_id, date_received DESC, signaal_id DESC)
+    INCLUDE (company_id, is_sealed, active, end_state, stage_id);
+CREATE INDEX IF NOT EXISTS ondermijning_agenda_board_idx
+    ON ondermijning_signaal_participant_rel
+    (user_id, stage_id, date_received DESC, signaal_id DESC)
+    INCLUDE (company_id, is_sealed, active) WHERE end_state IS NULL;
+"""
 _DEFAULT_ORDER = "date_received desc, id desc"
 
 # The definition: a participant of an overleg with the signal on its agenda.
@@ -81,63 +147,7 @@ class OndermijningSignaal(models.Model):
         """The copied columns, their triggers and the partner's indexes; on
         every install and upgrade the rows whose copy differs are set right
         (none, unless the table was written with the triggers absent)."""
-        cr = self.env.cr
-        names = [name for name, _type in _MIRRORED]
-        for name, sql_type in _MIRRORED:
-            cr.execute(
-                f"ALTER TABLE {_TABLE} ADD COLUMN IF NOT EXISTS {name} {sql_type}"  # noqa: S608
-            )
-        new = ", ".join(f"NEW.{name}" for name in names)
-        cr.execute(
-            f"""CREATE OR REPLACE FUNCTION ondermijning_agenda_row_fill()
-                RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    SELECT {", ".join(f"s.{name}" for name in names)} INTO {new}
-                      FROM ondermijning_signaal s WHERE s.id = NEW.signaal_id;
-                    RETURN NEW;
-                END $$"""  # noqa: S608
-        )
-        cr.execute(
-            f"""CREATE OR REPLACE TRIGGER ondermijning_agenda_row_fill
-                BEFORE INSERT OR UPDATE OF signaal_id, {", ".join(names)}
-                ON {_TABLE} FOR EACH ROW
-                EXECUTE FUNCTION ondermijning_agenda_row_fill()"""
-        )
-        cr.execute(
-            f"""CREATE OR REPLACE FUNCTION ondermijning_agenda_row_follow()
-                RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    UPDATE {_TABLE} SET signaal_id = signaal_id
-                     WHERE signaal_id = NEW.id;
-                    RETURN NULL;
-                END $$"""  # noqa: S608
-        )
-        changed = " OR ".join(
-            f"OLD.{name} IS DISTINCT FROM NEW.{name}" for name in names
-        )
-        cr.execute(
-            f"""CREATE OR REPLACE TRIGGER ondermijning_agenda_row_follow
-                AFTER UPDATE OF {", ".join(names)} ON ondermijning_signaal
-                FOR EACH ROW WHEN ({changed})
-                EXECUTE FUNCTION ondermijning_agenda_row_follow()"""
-        )
-        cr.execute(
-            f"""UPDATE {_TABLE} r SET signaal_id = r.signaal_id
-                  FROM ondermijning_signaal s
-                 WHERE s.id = r.signaal_id
-                   AND ({changed.replace("OLD.", "r.").replace("NEW.", "s.")})"""  # noqa: S608
-        )
-        # his list: his rows newest first; his board: his open rows per stage
-        include = "INCLUDE (company_id, is_sealed, active, end_state, stage_id)"
-        cr.execute(
-            f"""CREATE INDEX IF NOT EXISTS ondermijning_agenda_list_idx ON {_TABLE}
-                (user_id, date_received DESC, signaal_id DESC) {include}"""
-        )
-        cr.execute(
-            f"""CREATE INDEX IF NOT EXISTS ondermijning_agenda_board_idx ON {_TABLE}
-                (user_id, stage_id, date_received DESC, signaal_id DESC)
-                INCLUDE (company_id, is_sealed, active) WHERE end_state IS NULL"""
-        )
+        self.env.cr.execute(_MIRROR_SQL)
 
     @api.model
     def _sync_participants(self, signal_ids=None):
@@ -279,7 +289,7 @@ class OndermijningSignaal(models.Model):
         conditions = self._agenda_conditions(domain)
         if conditions is None:
             return query
-        self.flush_model([name for name, _type in _MIRRORED])
+        self.flush_model(list(_MIRRORED))
         self.env.cr.execute(
             SQL(
                 f"""SELECT r.signaal_id FROM {_TABLE} r WHERE %s
@@ -292,3 +302,97 @@ class OndermijningSignaal(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         return self.browse(ids)._as_query(ordered=bool(order))
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """His board's columns (the count per stage of what he may see) from
+        his rows too; other groupings are the ORM's."""
+        if (
+            list(groupby) == ["stage_id"]
+            and list(aggregates) == ["__count"]
+            and not having
+            and not offset
+            and (order or "stage_id").strip() in ("stage_id", "stage_id ASC")
+            and self._agenda_only()
+        ):
+            conditions = self._agenda_conditions(domain)
+            if conditions is not None:
+                # every check of a search, as the ORM's grouping makes them
+                self._search(domain)
+                self.env.cr.execute(
+                    SQL(
+                        f"""SELECT r.stage_id, count(*) FROM {_TABLE} r
+                             WHERE %s GROUP BY r.stage_id""",  # noqa: S608
+                        conditions,
+                    )
+                )
+                counts = dict(self.env.cr.fetchall())
+                Stage = self.env["ondermijning.stage"]
+                # in the stages' order, no stage last, as the ORM's SQL
+                stages = (
+                    Stage.sudo()
+                    .with_context(active_test=False)
+                    .search([("id", "in", [i for i in counts if i])])
+                )
+                rows = [(Stage.browse(stage.id), counts[stage.id]) for stage in stages]
+                if None in counts:
+                    rows.append((Stage, counts[None]))
+                return rows[:limit] if limit else rows
+        return super()._read_group(
+            domain,
+            groupby=groupby,
+            aggregates=aggregates,
+            having=having,
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+
+    def _agenda_readable(self):
+        """Whether every signal of ``self`` passes the partner's record
+        rules, by his rows of the relation (False also when that is not
+        for this user to say)."""
+        ids = set(self._ids)
+        if not ids or not all(isinstance(i, int) for i in ids):
+            return False
+        if not self._agenda_only():
+            return False
+        # changes not yet written: the ORM's check sees them, the table not
+        mirrored = [self._fields[name] for name in _MIRRORED]
+        if self.env.cache.has_dirty_fields(self, mirrored):
+            return False
+        self.env.cr.execute(
+            SQL(
+                f"""SELECT count(*) FROM {_TABLE} r
+                     WHERE r.signaal_id = ANY(%s) AND %s""",  # noqa: S608
+                list(ids),
+                # archived ones too: the rules do not ask
+                self.with_context(active_test=False)._agenda_conditions([]),
+            )
+        )
+        return self.env.cr.fetchone()[0] == len(ids)
+
+    def _check_access(self, operation):
+        """A partner reading signals that are all on his agendas is let
+        through on his rows of the relation, in one query; the ORM would
+        evaluate his record rule in Python, reading every participant of
+        every signal (on his board, most of its time). Anything else, and
+        every refusal with its message, is the ORM's."""
+        if (
+            operation == "read"
+            and self.env["ir.model.access"].check(
+                self._name, operation, raise_exception=False
+            )
+            and self._agenda_readable()
+        ):
+            return None
+        return super()._check_access(operation)

@@ -454,7 +454,20 @@ class TestAgendaParticipants(OndermijningCase):
                     Signal.with_context(active_test=False).search(domain),
                     general.with_context(active_test=False).search(domain),
                 )
+                self.assertEqual(
+                    Signal._read_group(domain, ["stage_id"], ["__count"]),
+                    general._read_group(domain, ["stage_id"], ["__count"]),
+                )
         self.assertEqual(Signal.search([]), expected)
+        # reading them: let through on his rows, in one query
+        self.assertTrue(expected.with_user(user)._agenda_readable())
+        expected.with_user(user).check_access("read")
+
+    def assertNotReadable(self, user, signal):
+        """Not on his rows: the ORM's refusal."""
+        self.assertFalse(signal.with_user(user)._agenda_readable())
+        with self.assertRaises(AccessError):
+            signal.with_user(user).check_access("read")
 
     def test_the_copied_columns_follow_the_signal(self):
         """Sealed, unsealed, archived, restored, moved to another stage or
@@ -473,11 +486,14 @@ class TestAgendaParticipants(OndermijningCase):
         # sealed and unsealed (the ORM)
         s2.sudo().is_sealed = True
         self.assertAnswers(me, s1 | s3)
+        self.assertNotReadable(me, s2)
+        self.assertNotReadable(me, s1 | s2)
         s2.sudo().is_sealed = False
         self.assertAnswers(me, s1 | s2 | s3)
         # archived and restored
         s3.sudo().action_archive()
         self.assertAnswers(me, s1 | s2)
+        self.assertTrue(s3.with_user(me)._agenda_readable(), "the rules allow it")
         s3.sudo().action_unarchive()
         self.assertAnswers(me, s1 | s2 | s3)
         # an earlier date puts it last
@@ -509,6 +525,7 @@ class TestAgendaParticipants(OndermijningCase):
         )
         self.env.invalidate_all()
         self.assertAnswers(me, s3 | s2)
+        self.assertNotReadable(me, s1)
         cr.execute(
             "UPDATE ondermijning_signaal SET company_id = %s WHERE id = %s",
             [self.gemeente.id, s1.id],
@@ -517,6 +534,7 @@ class TestAgendaParticipants(OndermijningCase):
         # taken off the agenda
         self.overleg.signaal_ids = [Command.unlink(s3.id)]
         self.assertAnswers(me, s1 | s2)
+        self.assertNotReadable(me, s3)
         # a copy made wrong by hand is set right by the row's own trigger
         cr.execute(
             "UPDATE ondermijning_signaal_participant_rel SET is_sealed = TRUE, "
@@ -527,6 +545,7 @@ class TestAgendaParticipants(OndermijningCase):
         self.assertFalse(
             self.env["ondermijning.signaal"].with_user(self.partner2).search([])
         )
+        self.assertNotReadable(self.partner2, s1)
 
     def test_other_rules_keep_the_orm_search(self):
         """Only a partner whose record rules are exactly the agenda rule is
