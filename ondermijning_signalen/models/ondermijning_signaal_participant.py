@@ -297,7 +297,8 @@ class OndermijningSignaal(models.Model):
                  OFFSET %s LIMIT %s""",  # noqa: S608
                 conditions,
                 offset or 0,
-                limit,
+                # as the ORM: no limit (0 or None) is all
+                limit or None,
             )
         )
         ids = [row[0] for row in self.env.cr.fetchall()]

@@ -451,6 +451,9 @@ class TestAgendaParticipants(OndermijningCase):
                     general.search(domain, offset=1, limit=1),
                 )
                 self.assertEqual(
+                    Signal.search(domain, limit=0), general.search(domain, limit=0)
+                )
+                self.assertEqual(
                     Signal.with_context(active_test=False).search(domain),
                     general.with_context(active_test=False).search(domain),
                 )
