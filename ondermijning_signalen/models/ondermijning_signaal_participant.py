@@ -328,7 +328,7 @@ class OndermijningSignaal(models.Model):
             conditions = self._agenda_conditions(domain)
             if conditions is not None:
                 # every check of a search, as the ORM's grouping makes them
-                self._search(domain)
+                self._search(domain, limit=1)
                 self.env.cr.execute(
                     SQL(
                         f"""SELECT r.stage_id, count(*) FROM {_TABLE} r
