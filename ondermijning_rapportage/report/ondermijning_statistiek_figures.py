@@ -196,20 +196,22 @@ class OndermijningStatistiek(models.Model):
         under disclosure control a figure over fewer signals than the
         threshold is HIDDEN."""
         self.browse().check_access("read")
-        query = self._search(domain)
-        terms = []
-        for fname in LEAD_FIELDS:
-            column = self._field_to_sql(self._table, fname, query)
-            # both percentiles from one sort
-            terms += [
-                SQL("count(%s)", column),
-                SQL("avg(%s)", column),
-                SQL(
-                    "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %s)",
-                    column,
-                ),
-            ]
-        row = self.env.execute_query(query.select(*terms))[0]
+        row = self._lead_row(domain)  # from the aggregates when they can
+        if row is None:
+            query = self._search(domain)
+            terms = []
+            for fname in LEAD_FIELDS:
+                column = self._field_to_sql(self._table, fname, query)
+                # both percentiles from one sort; the exact mean
+                terms += [
+                    SQL("count(%s)", column),
+                    SQL("avg(%s::numeric)::float8", column),
+                    SQL(
+                        "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %s)",
+                        column,
+                    ),
+                ]
+            row = self.env.execute_query(query.select(*terms))[0]
         if figures is None:
             figures = self._figures(domain, [[]])
         total = figures.cell([], [])
