@@ -138,8 +138,7 @@ class OndermijningStatistiek(models.Model):
             bucket = bucket_sql(f"r.{lead}") if lead else None
             if lead:
                 measures = ["sum(r.sign)::int"] + [
-                    "NULL::numeric" if m.startswith("s_") else "0"
-                    for m in MEASURES[1:]
+                    "NULL::numeric" if m.startswith("s_") else "0" for m in MEASURES[1:]
                 ]
             else:
                 measures = [
@@ -158,18 +157,22 @@ class OndermijningStatistiek(models.Model):
             parts.append(
                 f"""SELECT '{family}', ROW({", ".join(key_parts)})::text, {folded},
                     {", ".join(f"r.{c}" for c in KEY)},
-                    {", ".join(
+                    {
+                    ", ".join(
                         f"r.{d}" if d in columns else f"NULL::{types[d]}" for d in dims
-                    )},
+                    )
+                },
                     {bucket or "NULL::int"},
                     {", ".join(measures)}
                   FROM {rows} r
                   {f"WHERE r.{lead} IS NOT NULL" if lead else ""}
                  GROUP BY {", ".join(f"r.{c}" for c in group)}
                  {f", {bucket}" if bucket else ""}
-                HAVING {" OR ".join(
-                    f"COALESCE({m}, 0) <> 0" for m in measures if "sum" in m
-                )}"""
+                HAVING {
+                    " OR ".join(
+                        f"COALESCE({m}, 0) <> 0" for m in measures if "sum" in m
+                    )
+                }"""
             )
         names = ["family", "cell_key", "folded", *KEY, *dims, "bucket", *MEASURES]
         return f"INSERT INTO {CELLS} ({', '.join(names)})\n" + "\nUNION ALL\n".join(
@@ -201,7 +204,7 @@ class OndermijningStatistiek(models.Model):
     def _install_store(self):
         """The stored rows, then the cells filled from them in one statement
         with their triggers, and the indexes the exact percentiles use."""
-        super()._install_store()
+        result = super()._install_store()
         cr = self.env.cr
         self._drop_cells()
         for fname in LEAD_FIELDS:
@@ -216,10 +219,12 @@ class OndermijningStatistiek(models.Model):
                 folded boolean NOT NULL,
                 {", ".join(f"{c} {types[c]}" for c in (*KEY, *dims))},
                 bucket integer,
-                {", ".join(
+                {
+                ", ".join(
                     f"{m} numeric" if m.startswith("s_") else f"{m} integer NOT NULL"
                     for m in MEASURES
-                )}
+                )
+            }
             )""",
         )
         run(
@@ -258,6 +263,7 @@ class OndermijningStatistiek(models.Model):
                 REFERENCING {tables[op]}
                 FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
             )
+        return result
 
     def _drop_cells(self):
         cr = self.env.cr
@@ -401,9 +407,7 @@ class OndermijningStatistiek(models.Model):
         family, _query = self._cells_answer(domain, fnames)
         if family is None:
             return None
-        return self.with_context(
-            statistiek_cells=_CellsRequest(family, bool(groupby))
-        )
+        return self.with_context(statistiek_cells=_CellsRequest(family, bool(groupby)))
 
     # ------------------------------------------------------------------
     # The figures from the cells
@@ -484,8 +488,7 @@ class OndermijningStatistiek(models.Model):
                 row += [count, None, None]
                 continue
             percentiles = [
-                self._percentile(domain, fname, histogram, count, p)
-                for p in (0.5, 0.9)
+                self._percentile(domain, fname, histogram, count, p) for p in (0.5, 0.9)
             ]
             row += [count, average, percentiles]
         return row
@@ -506,19 +509,23 @@ class OndermijningStatistiek(models.Model):
         """The value of rank ``rank`` (from 0, ascending) of the lead time:
         its bucket from the counts, then its place among that bucket's
         values in the stored rows (the index on the lead time)."""
-        before = 0
-        for bucket, number in histogram:
-            if rank < before + number:
-                break
-            before += number
-        low, high = bucket_bounds(bucket)
+        before, index = 0, 0
+        while rank >= before + histogram[index][1]:
+            before += histogram[index][1]
+            index += 1
+        low, high = bucket_bounds(histogram[index][0])
         query = self._cells_query(domain, "base", table=STORE)
         column = SQL.identifier(self._table, fname)
         query.add_where(SQL("%s >= %s AND %s < %s", column, low, column, high))
         where = query.where_clause
         least, most = self.env.execute_query(
-            SQL("SELECT min(%s), max(%s) FROM %s WHERE %s", column, column,
-                query.from_clause, where)
+            SQL(
+                "SELECT min(%s), max(%s) FROM %s WHERE %s",
+                column,
+                column,
+                query.from_clause,
+                where,
+            )
         )[0]
         if least == most:
             return least

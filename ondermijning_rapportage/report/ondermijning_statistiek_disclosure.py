@@ -441,18 +441,9 @@ class OndermijningDisclosureMixin(models.AbstractModel):
         up to date, or None (the default): scan the rows."""
         return None
 
-    def _read_group_rows(
-        self, domain, groupby, aggregates, having, offset, limit, order
-    ):
-        """Odoo's own ``_read_group``, from the aggregates when they can
-        answer (group values rebound to this environment)."""
-        fast = self._read_group_fast(domain, groupby, aggregates, having, order)
-        records = self if fast is None else fast  # an empty recordset
-        rows = super(OndermijningDisclosureMixin, records)._read_group(
-            domain, groupby, aggregates, having, offset, limit, order
-        )
-        if fast is None:
-            return rows
+    def _rebound(self, rows):
+        """Group values of a fast ``_read_group`` in this environment (not
+        the one that asked the aggregates)."""
         return [
             tuple(
                 value.with_env(self.env)
@@ -478,20 +469,25 @@ class OndermijningDisclosureMixin(models.AbstractModel):
         order=None,
     ):
         groupby, aggregates = list(groupby), list(aggregates)
-        if not self._disclosure_applies(domain):
-            return self._read_group_rows(
-                domain, groupby, aggregates, having, offset, limit, order
+        controlled = self._disclosure_applies(domain)
+        if controlled:
+            self._disclosure_check(domain, groupby, aggregates, having, order)
+            figures = self._figures(
+                domain,
+                [groupby],
+                controlled=True,
+                leads=any(spec.endswith(":avg") for spec in aggregates),
             )
-        self._disclosure_check(domain, groupby, aggregates, having, order)
-        figures = self._figures(
-            domain,
-            [groupby],
-            controlled=True,
-            leads=any(spec.endswith(":avg") for spec in aggregates),
-        )
-        rows = self._read_group_rows(
+        # Odoo's own _read_group, from the aggregates when they can answer
+        fast = self._read_group_fast(domain, groupby, aggregates, having, order)
+        records = self if fast is None else fast  # (an empty recordset)
+        rows = super(OndermijningDisclosureMixin, records)._read_group(
             domain, groupby, aggregates, having, offset, limit, order
         )
+        if fast is not None:
+            rows = self._rebound(rows)
+        if not controlled:
+            return rows
         size = len(groupby)
         result = []
         for row in rows:

@@ -332,3 +332,23 @@ class TestStatistiekStore(RapportageCase):
         domain = [("categorie_id", "=", self.categorie.id)]
         self.assertIsNone(Stat._lead_row(domain))
         self.assertTrue(Stat._lead_times(domain)["lead_total"][0])
+
+    def test_uninstall_and_install(self):
+        """The uninstall hook removes the aggregates with the stored rows;
+        installing fills them again from the rows in one statement."""
+        Stat = self.env["ondermijning.statistiek"].sudo()
+        cr = self.env.cr
+        self.env.flush_all()
+        Stat._drop_store()
+        cr.execute("SELECT to_regclass(%s), to_regclass(%s)", [STORE, CELLS])
+        self.assertEqual(cr.fetchone(), (None, None))
+        cr.execute(
+            "SELECT count(*) FROM pg_proc WHERE proname LIKE %s",
+            [f"{CELLS}%"],
+        )
+        self.assertEqual(cr.fetchone()[0], 0, "no trigger functions left")
+        Stat._install_store()
+        Stat._create_view()
+        self.assertCellsCurrent()
+        cr.execute(f"SELECT count(*) FROM {CELLS} WHERE NOT folded")
+        self.assertEqual(cr.fetchone()[0], 0, "filled as folded cells")
