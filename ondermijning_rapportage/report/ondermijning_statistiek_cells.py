@@ -96,6 +96,53 @@ def bucket_bounds(bucket):
     return low, low + 30
 
 
+def swap_query(model, domain, table, allowed):
+    """The query of ``domain`` on the view of ``model`` (its record rules
+    included, as Odoo builds it) over ``table`` under the view's alias, or
+    None when its FROM is not the view alone or its WHERE names a column
+    outside ``allowed`` (or anything but the view's columns)."""
+    if model.env.context.get(FULL_SCAN):
+        return None
+    query = model._search(domain)
+    alias = model._table
+    if (
+        query.is_empty()
+        or list(query._tables) != [alias]
+        or query._tables[alias] != SQL.identifier(alias)
+        or query._joins
+    ):
+        return None
+    where = query.where_clause
+    code = where.code if where else ""
+    names = re.findall(rf'"{alias}"\."(\w+)"', code)
+    rest = re.sub(rf'"{alias}"\."\w+"', "", code)
+    if (
+        not set(names) <= set(allowed)
+        or '"' in rest
+        or re.search(r"\b(select|from)\b", rest, re.IGNORECASE)
+    ):
+        return None
+    query._tables[alias] = SQL.identifier(table)
+    return query
+
+
+def fold_sql(table, group, measures):
+    """Fold the deltas of ``table`` (rows not ``folded``) into one row per
+    ``cell_key`` with the folded row already there."""
+    sums = [f"sum({m})" for m in measures]
+    return f"""WITH delta AS (
+            DELETE FROM {table} WHERE NOT folded RETURNING *),
+        old AS (
+            DELETE FROM {table} c
+             WHERE c.folded AND c.cell_key IN (SELECT cell_key FROM delta)
+            RETURNING c.*)
+        INSERT INTO {table} ({", ".join(group)}, folded, {", ".join(measures)})
+        SELECT {", ".join(group)}, TRUE, {", ".join(sums)}
+          FROM (SELECT * FROM delta UNION ALL SELECT * FROM old) x
+         GROUP BY {", ".join(group)}
+        HAVING {" OR ".join(f"COALESCE({s}, 0) <> 0" for s in sums)}"""
+
+
 class _CellsRequest:
     """Context value that makes ``_search`` answer from the cells of a
     family (a Python object: no client can send it)."""
@@ -277,27 +324,16 @@ class OndermijningStatistiek(models.Model):
 
     @api.model
     def _fold_cells(self):
-        """Fold the deltas into one row per cell (cron). Writers only
-        insert, so this takes no lock they wait for; deltas committed
-        after this transaction's snapshot stay for the next fold."""
+        """Fold the deltas into one row per cell (cron), here and in the
+        interventions' aggregates. Writers only insert, so this takes no
+        lock they wait for; deltas committed after this transaction's
+        snapshot stay for the next fold."""
         dims = sorted({dim for columns in FAMILIES.values() for dim in columns})
-        group = ["family", "cell_key", *KEY, *dims, "bucket"]
-        sums = [f"sum({m})" for m in MEASURES]
         run(
             self.env.cr,
-            f"""WITH delta AS (
-                    DELETE FROM {CELLS} WHERE NOT folded RETURNING *),
-                old AS (
-                    DELETE FROM {CELLS} c
-                     WHERE c.folded
-                       AND c.cell_key IN (SELECT cell_key FROM delta)
-                    RETURNING c.*)
-                INSERT INTO {CELLS} ({", ".join(group)}, folded, {", ".join(MEASURES)})
-                SELECT {", ".join(group)}, TRUE, {", ".join(sums)}
-                  FROM (SELECT * FROM delta UNION ALL SELECT * FROM old) x
-                 GROUP BY {", ".join(group)}
-                HAVING {" OR ".join(f"COALESCE({s}, 0) <> 0" for s in sums)}""",
+            fold_sql(CELLS, ["family", "cell_key", *KEY, *dims, "bucket"], MEASURES),
         )
+        self.env["ondermijning.statistiek.interventie"]._fold_cells()
 
     # ------------------------------------------------------------------
     # When the cells answer
@@ -326,34 +362,15 @@ class OndermijningStatistiek(models.Model):
 
     @api.model
     def _cells_query(self, domain, family, table=CELLS):
-        """The query of ``domain`` (rules included, as Odoo builds it for the
-        view) over ``table`` under the view's alias, or None when its FROM
-        is not the view alone or its WHERE names a column outside the key
-        and the family's columns (then only the rows can answer)."""
-        if family is None or self.env.context.get(FULL_SCAN):
+        """The query of ``domain`` over the cells of ``family`` (or, with
+        ``table``, the stored rows), or None when its WHERE names a column
+        outside the key and the family's columns (then only the rows can
+        answer)."""
+        if family is None:
             return None
-        query = self._search(domain)
-        alias = self._table
-        if (
-            query.is_empty()
-            or list(query._tables) != [alias]
-            or query._tables[alias] != SQL.identifier(alias)
-            or query._joins
-        ):
-            return None
-        where = query.where_clause
-        code = where.code if where else ""
-        names = re.findall(rf'"{alias}"\."(\w+)"', code)
-        rest = re.sub(rf'"{alias}"\."\w+"', "", code)
-        allowed = {*KEY, *FAMILIES.get(family, ())}
-        if (
-            not set(names) <= allowed
-            or '"' in rest
-            or re.search(r"\b(select|from)\b", rest, re.IGNORECASE)
-        ):
-            return None
-        query._tables[alias] = SQL.identifier(table)
-        if table == CELLS:
+        query = swap_query(self, domain, table, {*KEY, *FAMILIES.get(family, ())})
+        if query is not None and table == CELLS:
+            alias = self._table
             query.add_where(SQL("%s = %s", SQL.identifier(alias, "family"), family))
         return query
 
