@@ -504,55 +504,69 @@ class OndermijningStatistiek(models.Model):
             if not count:
                 row += [count, None, None]
                 continue
-            percentiles = [
-                self._percentile(domain, fname, histogram, count, p) for p in (0.5, 0.9)
-            ]
+            positions = [p * (count - 1) for p in (0.5, 0.9)]
+            ranks = {
+                rank
+                for position in positions
+                for rank in (math.floor(position), math.ceil(position))
+            }
+            values = self._values_at(domain, fname, histogram, ranks)
+            percentiles = []
+            for position in positions:
+                # as PostgreSQL's percentile_cont: first + (p - i) * (second - first)
+                first, second = math.floor(position), math.ceil(position)
+                low = values[first]
+                if second > first:
+                    low += (position - first) * (values[second] - low)
+                percentiles.append(low)
             row += [count, average, percentiles]
         return row
 
     @api.model
-    def _percentile(self, domain, fname, histogram, count, percentile):
-        """``percentile_cont(percentile)`` of the lead time ``fname``."""
-        position = percentile * (count - 1)
-        first, second = math.floor(position), math.ceil(position)
-        low = self._value_at(domain, fname, histogram, first)
-        if second == first:
-            return low
-        high = self._value_at(domain, fname, histogram, second)
-        return low + ((position - first) * (high - low))
-
-    @api.model
-    def _value_at(self, domain, fname, histogram, rank):
-        """The value of rank ``rank`` (from 0, ascending) of the lead time:
-        its bucket from the counts, then its place among that bucket's
-        values in the stored rows (the index on the lead time)."""
+    def _values_at(self, domain, fname, histogram, ranks):
+        """{rank: value} of the lead time's values in ascending order (rank
+        from 0): each rank's bucket from the counts, then its place among
+        that bucket's values in the stored rows, read through the index on
+        the lead time, once per bucket."""
+        by_bucket = {}
         before, index = 0, 0
-        while rank >= before + histogram[index][1]:
-            before += histogram[index][1]
-            index += 1
-        low, high = bucket_bounds(histogram[index][0])
-        query = self._cells_query(domain, "base", table=STORE)
+        for rank in sorted(ranks):
+            while rank >= before + histogram[index][1]:
+                before += histogram[index][1]
+                index += 1
+            by_bucket.setdefault((histogram[index][0], before), []).append(rank)
         column = SQL.identifier(self._table, fname)
-        query.add_where(SQL("%s >= %s AND %s < %s", column, low, column, high))
-        where = query.where_clause
-        least, most = self.env.execute_query(
-            SQL(
-                "SELECT min(%s), max(%s) FROM %s WHERE %s",
-                column,
-                column,
-                query.from_clause,
-                where,
+        values = {}
+        for (bucket, before), bucket_ranks in by_bucket.items():
+            low, high = bucket_bounds(bucket)
+            query = self._cells_query(domain, "base", table=STORE)
+            query.add_where(SQL("%s >= %s AND %s < %s", column, low, column, high))
+            where = query.where_clause
+            # one value in the bucket (coarse data): two probes of the index
+            least, most = self.env.execute_query(
+                SQL(
+                    "SELECT min(%s), max(%s) FROM %s WHERE %s",
+                    column,
+                    column,
+                    query.from_clause,
+                    where,
+                )
+            )[0]
+            if least == most:
+                values.update(dict.fromkeys(bucket_ranks, least))
+                continue
+            first, last = bucket_ranks[0] - before, bucket_ranks[-1] - before
+            found = self.env.execute_query(
+                SQL(
+                    "SELECT %s FROM %s WHERE %s ORDER BY %s OFFSET %s LIMIT %s",
+                    column,
+                    query.from_clause,
+                    where,
+                    column,
+                    first,
+                    last - first + 1,
+                )
             )
-        )[0]
-        if least == most:
-            return least
-        return self.env.execute_query(
-            SQL(
-                "SELECT %s FROM %s WHERE %s ORDER BY %s OFFSET %s LIMIT 1",
-                column,
-                query.from_clause,
-                where,
-                column,
-                rank - before,
-            )
-        )[0][0]
+            for rank in bucket_ranks:
+                values[rank] = found[rank - before - first][0]
+        return values
