@@ -119,7 +119,13 @@ class OndermijningStatistiek(models.Model):
         largest first, then the hidden ones by name (their place in the
         order would tell their size); steps in their own order."""
         lines = []
-        for (value,), cell in figures.groups([fname]):
+        groups = figures.groups([fname])
+        field = self._fields[fname]
+        if field.type == "many2one":
+            # the names in one query, not one per label
+            ids = [value for (value,), _cell in groups if value]
+            self.env[field.comodel_name].browse(ids).sudo().mapped("display_name")
+        for (value,), cell in groups:
             lines.append(
                 (
                     self._label(fname, value),
