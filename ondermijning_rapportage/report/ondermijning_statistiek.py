@@ -382,9 +382,10 @@ class OndermijningStatistiek(models.Model):
             IF cardinality(traces) > 0 THEN
                 INSERT INTO {STORE} AS r {trace} {upsert};
                 DELETE FROM {STORE}
-                 WHERE id IN (SELECT u * 2 + 1 FROM unnest(traces) u)
-                   AND NOT EXISTS (SELECT FROM ondermijning_signaal_spoor t
-                                    WHERE t.id * 2 + 1 = {STORE}.id);
+                 WHERE id IN (
+                    SELECT u * 2 + 1 FROM unnest(traces) u
+                     WHERE NOT EXISTS (
+                        SELECT FROM ondermijning_signaal_spoor t WHERE t.id = u));
             END IF;"""
             if trace
             else ""
@@ -401,9 +402,9 @@ class OndermijningStatistiek(models.Model):
                     {self._signal_select("WHERE s.id IN (SELECT unnest(signals))")}
                     {upsert};
                     DELETE FROM {STORE}
-                     WHERE id IN (SELECT u * 2 FROM unnest(signals) u)
-                       AND NOT EXISTS (SELECT FROM ondermijning_signaal s
-                                        WHERE s.id * 2 = {STORE}.id);
+                     WHERE id IN (SELECT u * 2 FROM unnest(signals) u
+                                   WHERE NOT EXISTS (SELECT FROM ondermijning_signaal s
+                                                      WHERE s.id = u));
                 END IF;{trace_refresh}
             END $body$
         """,
