@@ -252,7 +252,9 @@ class OndermijningStatistiekInterventie(models.Model):
                     f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
                     LANGUAGE plpgsql AS $body$
                     BEGIN
-                        {self._cells_select(signed)};
+                        IF EXISTS (SELECT FROM {tables[op].split()[-1]}) THEN
+                            {self._cells_select(signed)};
+                        END IF;
                         RETURN NULL;
                     END $body$""",
                 )
