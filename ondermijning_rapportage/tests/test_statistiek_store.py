@@ -352,3 +352,19 @@ class TestStatistiekStore(RapportageCase):
         self.assertCellsCurrent()
         cr.execute(f"SELECT count(*) FROM {CELLS} WHERE NOT folded")
         self.assertEqual(cr.fetchone()[0], 0, "filled as folded cells")
+        # the interventions' aggregates, which the hook removes too
+        Interventie = self.env["ondermijning.statistiek.interventie"].sudo()
+        triggers = (
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE"
+            " 'ondermijning_statistiek_interventie_cell%'"
+        )
+        cr.execute(triggers)
+        self.assertEqual(cr.fetchone()[0], 7, "on interventions, traces, instruments")
+        Interventie._drop_cells()
+        cr.execute(triggers)
+        self.assertEqual(cr.fetchone()[0], 0, "no trigger left")
+        Interventie._install_cells()
+        summed, fresh = Interventie._cells_sql()
+        for first, second in ((summed, fresh), (fresh, summed)):
+            cr.execute(f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second})) x")
+            self.assertEqual(cr.fetchone()[0], 0)
