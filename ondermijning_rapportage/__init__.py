@@ -6,3 +6,4 @@ from . import wizards
 
 def uninstall_hook(env):
     env["ondermijning.statistiek"]._drop_store()
+    env["ondermijning.statistiek.interventie"]._drop_cells()

@@ -210,7 +210,9 @@ def write_statistics(fileobj, stats):
       note: a line under every table (what "x" means), optional
     A figure withheld by disclosure control is the string "x".
     """
-    book = Book(fileobj)
+    # a few hundred cells: no temporary file per sheet (constant_memory is
+    # for the register's rows)
+    book = Book(fileobj, constant_memory=False, in_memory=True)
     note = stats.get("note")
     # The Dashboard is the first tab; its charts refer to the data sheets.
     dashboard = book.workbook.add_worksheet("Dashboard")
@@ -274,7 +276,7 @@ def write_year_table(
     columns += [Column(str(year), str(year), "int", 10) for year in years]
     if row_totals:
         columns.append(Column("total", "Totaal", "int", 10))
-    book = Book(fileobj)
+    book = Book(fileobj, constant_memory=False, in_memory=True)  # small
     fmt = book.fmt
     sheet = book.workbook.add_worksheet(sheet_name)
     for col, column in enumerate(columns):

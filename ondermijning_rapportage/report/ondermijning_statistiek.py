@@ -365,13 +365,27 @@ class OndermijningStatistiek(models.Model):
         ):
             run(cr, f"CREATE INDEX ON {STORE} ({columns})")
         run(cr, f"ANALYZE {STORE}")
+        # A refresh writes only the rows that changed (an upsert, then the
+        # rows whose signal or trace is gone): the triggers on the stored
+        # rows (the aggregates, ondermijning_statistiek_cells.py) then see
+        # real changes only.
+        columns = [name for name in self._store_columns() if name != "id"]
+        upsert = (
+            f" ON CONFLICT (id) DO UPDATE SET ({', '.join(columns)})"
+            f" = ROW({', '.join('EXCLUDED.' + c for c in columns)})"
+            f" WHERE ({', '.join('r.' + c for c in columns)})"
+            f" IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in columns)})"
+        )
         trace = self._trace_select("WHERE t.id IN (SELECT unnest(traces))")
         trace_refresh = (
             f"""
             IF cardinality(traces) > 0 THEN
+                INSERT INTO {STORE} AS r {trace} {upsert};
                 DELETE FROM {STORE}
-                 WHERE id IN (SELECT u * 2 + 1 FROM unnest(traces) u);
-                INSERT INTO {STORE} {trace};
+                 WHERE id IN (
+                    SELECT u * 2 + 1 FROM unnest(traces) u
+                     WHERE NOT EXISTS (
+                        SELECT FROM ondermijning_signaal_spoor t WHERE t.id = u));
             END IF;"""
             if trace
             else ""
@@ -384,10 +398,13 @@ class OndermijningStatistiek(models.Model):
             RETURNS void LANGUAGE plpgsql AS $body$
             BEGIN
                 IF cardinality(signals) > 0 THEN
+                    INSERT INTO {STORE} AS r
+                    {self._signal_select("WHERE s.id IN (SELECT unnest(signals))")}
+                    {upsert};
                     DELETE FROM {STORE}
-                     WHERE id IN (SELECT u * 2 FROM unnest(signals) u);
-                    INSERT INTO {STORE}
-                    {self._signal_select("WHERE s.id IN (SELECT unnest(signals))")};
+                     WHERE id IN (SELECT u * 2 FROM unnest(signals) u
+                                   WHERE NOT EXISTS (SELECT FROM ondermijning_signaal s
+                                                      WHERE s.id = u));
                 END IF;{trace_refresh}
             END $body$
         """,

@@ -119,7 +119,13 @@ class OndermijningStatistiek(models.Model):
         largest first, then the hidden ones by name (their place in the
         order would tell their size); steps in their own order."""
         lines = []
-        for (value,), cell in figures.groups([fname]):
+        groups = figures.groups([fname])
+        field = self._fields[fname]
+        if field.type == "many2one":
+            # the names in one query, not one per label
+            ids = [value for (value,), _cell in groups if value]
+            self.env[field.comodel_name].browse(ids).sudo().mapped("display_name")
+        for (value,), cell in groups:
             lines.append(
                 (
                     self._label(fname, value),
@@ -196,20 +202,22 @@ class OndermijningStatistiek(models.Model):
         under disclosure control a figure over fewer signals than the
         threshold is HIDDEN."""
         self.browse().check_access("read")
-        query = self._search(domain)
-        terms = []
-        for fname in LEAD_FIELDS:
-            column = self._field_to_sql(self._table, fname, query)
-            # both percentiles from one sort
-            terms += [
-                SQL("count(%s)", column),
-                SQL("avg(%s)", column),
-                SQL(
-                    "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %s)",
-                    column,
-                ),
-            ]
-        row = self.env.execute_query(query.select(*terms))[0]
+        row = self._lead_row(domain)  # from the aggregates when they can
+        if row is None:
+            query = self._search(domain)
+            terms = []
+            for fname in LEAD_FIELDS:
+                column = self._field_to_sql(self._table, fname, query)
+                # both percentiles from one sort; the exact mean
+                terms += [
+                    SQL("count(%s)", column),
+                    SQL("avg(%s::numeric)::float8", column),
+                    SQL(
+                        "percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %s)",
+                        column,
+                    ),
+                ]
+            row = self.env.execute_query(query.select(*terms))[0]
         if figures is None:
             figures = self._figures(domain, [[]])
         total = figures.cell([], [])

@@ -82,8 +82,10 @@ DESTRUCTION_COLUMNS = [
 class Book:
     """A workbook with the formats every sheet shares."""
 
-    def __init__(self, fileobj, constant_memory=True):
-        options = dict(WORKBOOK_OPTIONS, constant_memory=constant_memory)
+    def __init__(self, fileobj, constant_memory=True, in_memory=False):
+        options = dict(
+            WORKBOOK_OPTIONS, constant_memory=constant_memory, in_memory=in_memory
+        )
         self.workbook = xlsxwriter.Workbook(fileobj, options)
         add = self.workbook.add_format
         self.fmt = {

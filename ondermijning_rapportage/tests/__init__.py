@@ -16,3 +16,4 @@ from . import test_mma_register
 from . import test_dashboard
 from . import test_background_jobs
 from . import test_statistiek_store
+from . import test_statistiek_writers

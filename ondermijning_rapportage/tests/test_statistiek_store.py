@@ -3,6 +3,10 @@ import datetime
 from odoo.tests import tagged
 
 from odoo.addons.ondermijning_rapportage.report.ondermijning_statistiek import STORE
+from odoo.addons.ondermijning_rapportage.report.ondermijning_statistiek_cells import (
+    CELLS,
+    FULL_SCAN,
+)
 from odoo.addons.ondermijning_signalen import stappenplan
 
 from .common import RapportageCase
@@ -73,18 +77,42 @@ class TestStatistiekStore(RapportageCase):
             }
         )
 
-    def figures(self, user):
-        """Every figure the statistics give ``user``, as plain values."""
+    # the pivot's and the graph's questions (tools/load/locustfile.py) and
+    # the dashboards' (data/files)
+    PIVOT = [
+        [],
+        ["company_id"],
+        ["date_received:year"],
+        ["company_id", "date_received:year"],
+        ["date_received:month", "categorie_id"],
+        ["stage_code"],
+        ["end_state"],
+    ]
+    MEASURES = [
+        "count_in_treatment:sum",
+        "count_closed:sum",
+        "__count",
+        "lead_total:avg",
+        "lead_stap1:avg",
+    ]
+
+    def figures(self, user, full=False):
+        """Every figure the statistics give ``user``, as plain values
+        (``full``: from the full scan instead of the aggregates)."""
         self.env.invalidate_all()
-        Stat = self.env["ondermijning.statistiek"].with_user(user)
+        Stat = (
+            self.env["ondermijning.statistiek"]
+            .with_user(user)
+            .with_context(**{FULL_SCAN: full})
+        )
 
         def plain(value):
             if isinstance(value, dict):
                 return {k: plain(v) for k, v in value.items()}
             if isinstance(value, list | tuple):
                 return [plain(v) for v in value]
-            # averages of the same numbers, summed in another order
-            return round(value, 6) if isinstance(value, float) else value
+            # exact: the means of the exact sums, percentiles as PostgreSQL's
+            return value
 
         periods = [
             {},
@@ -108,7 +136,36 @@ class TestStatistiekStore(RapportageCase):
                 for key, cell in figures.groups(grouping)
             )
         )
-        return result
+        for groupby in self.PIVOT:
+            result.append(Stat.read_group([], self.MEASURES, groupby, lazy=False))
+        result.append(Stat.read_group([], ["__count"], ["date_received:month"]))
+        # what the aggregates cannot answer (a condition on the deadline
+        # state, which changes with the day; two dimensions besides the key)
+        for domain, groupby in (
+            ([("deadline_state", "=", "overdue")], ["company_id"]),
+            ([], ["categorie_id", "channel"]),
+        ):
+            self.assertIsNone(
+                Stat._read_group_fast(domain, groupby, ["__count"], (), None)
+            )
+            result.append(Stat.read_group(domain, ["__count"], groupby, lazy=False))
+        answered = Stat._read_group_fast([], ["company_id"], ["__count"], (), None)
+        self.assertEqual(
+            answered is None, full, "the pivot's questions from the aggregates"
+        )
+        return plain(result)
+
+    def assertCellsCurrent(self):
+        """The aggregates, deltas summed, equal a fresh aggregation of the
+        stored rows."""
+        self.env.flush_all()
+        summed, fresh = self.env["ondermijning.statistiek"].sudo()._cells_sql()
+        cr = self.env.cr
+        for first, second in ((summed, fresh), (fresh, summed)):
+            cr.execute(f"SELECT * FROM (({first}) EXCEPT ALL ({second})) x")
+            self.assertEqual(cr.fetchall(), [], "the cells are up to date")
+        cr.execute(f"SELECT count(*) FROM ({fresh}) x")
+        self.assertTrue(cr.fetchone()[0], "cells compared")
 
     def assertSameAsFullScan(self):
         self.env.flush_all()
@@ -126,11 +183,12 @@ class TestStatistiekStore(RapportageCase):
             self.assertEqual(cr.fetchone()[0], 0, "the same rows per campaign")
         cr.execute(f"SELECT count(*) FROM ({fast}) x")
         self.assertTrue(cr.fetchone()[0], "signals per campaign compared")
+        self.assertCellsCurrent()
         users = [self.users["medewerker"], self.users["analist"]]
         fast = [self.figures(user) for user in users]
         Stat._create_view(stored=False)
         try:
-            full = [self.figures(user) for user in users]
+            full = [self.figures(user, full=True) for user in users]
         finally:
             Stat._create_view()
         self.assertEqual(fast, full)
@@ -183,3 +241,130 @@ class TestStatistiekStore(RapportageCase):
         self.assertEqual(dict(medewerker[0]["totals"])["Ontvangen"], 14)
         self.mma.sudo().code = "mma"
         self.assertSameAsFullScan()
+
+        # the cron folds the deltas into one row per cell
+        cr = self.env.cr
+        cr.execute(f"SELECT count(*) FROM {CELLS} WHERE NOT folded")
+        self.assertTrue(cr.fetchone()[0], "the changes left deltas")
+        self.env["ondermijning.statistiek"].sudo()._fold_cells()
+        cr.execute(f"SELECT count(*) FROM {CELLS} WHERE NOT folded")
+        self.assertEqual(cr.fetchone()[0], 0)
+        cr.execute(
+            f"SELECT count(*) FROM {CELLS} GROUP BY cell_key ORDER BY 1 DESC LIMIT 1"
+        )
+        self.assertEqual(cr.fetchone()[0], 1, "one row per cell")
+        self.assertSameAsFullScan()
+
+    def test_unchanged_rows_write_no_cells(self):
+        """A change the statistics do not show writes no delta."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(f"SELECT count(*) FROM {CELLS}")
+        before = cr.fetchone()[0]
+        self.Signal.browse(self.feb[0].id).write({"date_deadline": "2099-02-02"})
+        self.env.flush_all()
+        cr.execute(f"SELECT count(*) FROM {CELLS}")
+        self.assertEqual(cr.fetchone()[0], before, "only the deadline changed")
+        self.close(self.feb[4:5], "riec", "2024-03-05 10:00:00")
+        self.env.flush_all()
+        cr.execute(f"SELECT count(*) FROM {CELLS}")
+        self.assertGreater(cr.fetchone()[0], before, "an end changes cells")
+        self.assertCellsCurrent()
+
+    def test_exact_percentiles(self):
+        """Medians and 90th percentiles from the aggregates equal
+        percentile_cont over every row, with lead times of 0.01 day, ties,
+        odd and even counts and values in every kind of bucket."""
+        may = self.quick_signals(self.gemeente, 9, "2024-05-06 09:00:00")
+        june = self.quick_signals(self.gemeente2, 4, "2024-06-03 09:00:00")
+        received = datetime.datetime(2024, 5, 6, 9)
+        offsets = [
+            (3, 1000),
+            (3, 1000),  # a tie
+            (3, 2000),
+            (0, 700),
+            (45, 123),
+            (61, 5000),
+            (100, 40000),
+            (400, 999),
+            (3, 2000),  # another tie
+        ]
+        for signal, (days, seconds) in zip(may, offsets, strict=True):
+            self.close(
+                signal,
+                "riec",
+                received + datetime.timedelta(days=days, seconds=seconds),
+            )
+        for i, signal in enumerate(june):
+            self.close(
+                signal,
+                "doorverwezen",
+                datetime.datetime(2024, 6, 3, 9)
+                + datetime.timedelta(days=2 + i, seconds=777 * i),
+            )
+        self.env.flush_all()
+        self.assertCellsCurrent()
+        Stat = self.env["ondermijning.statistiek"].sudo()
+        domains = [
+            [],
+            [("company_id", "=", self.gemeente.id)],
+            [("company_id", "=", self.gemeente2.id)],
+            [("date_received", ">=", "2024-05-01")],
+            [("date_received", "=", "2024-05-01")],
+            [
+                ("company_id", "=", self.gemeente.id),
+                ("date_received", "<", "2024-05-01"),
+            ],
+        ]
+        counts = set()
+        for domain in domains:
+            self.assertIsNotNone(Stat._lead_row(domain), "from the aggregates")
+            fast = Stat._lead_times(domain)
+            full = Stat.with_context(**{FULL_SCAN: True})._lead_times(domain)
+            self.assertEqual(fast, full, domain)
+            counts.add(fast["lead_total"][0] % 2)
+        self.assertEqual(counts, {0, 1}, "odd and even counts")
+        values = Stat.search_read(
+            [("date_received", "=", "2024-05-01")], ["lead_total"]
+        )
+        self.assertIn(3.02, [v["lead_total"] for v in values], "0.01 day apart")
+        # a condition on a column outside the key: the full scan
+        domain = [("categorie_id", "=", self.categorie.id)]
+        self.assertIsNone(Stat._lead_row(domain))
+        self.assertTrue(Stat._lead_times(domain)["lead_total"][0])
+
+    def test_uninstall_and_install(self):
+        """The uninstall hook removes the aggregates with the stored rows;
+        installing fills them again from the rows in one statement."""
+        Stat = self.env["ondermijning.statistiek"].sudo()
+        cr = self.env.cr
+        self.env.flush_all()
+        Stat._drop_store()
+        cr.execute("SELECT to_regclass(%s), to_regclass(%s)", [STORE, CELLS])
+        self.assertEqual(cr.fetchone(), (None, None))
+        cr.execute(
+            "SELECT count(*) FROM pg_proc WHERE proname LIKE %s",
+            [f"{CELLS}%"],
+        )
+        self.assertEqual(cr.fetchone()[0], 0, "no trigger functions left")
+        Stat._install_store()
+        Stat._create_view()
+        self.assertCellsCurrent()
+        cr.execute(f"SELECT count(*) FROM {CELLS} WHERE NOT folded")
+        self.assertEqual(cr.fetchone()[0], 0, "filled as folded cells")
+        # the interventions' aggregates, which the hook removes too
+        Interventie = self.env["ondermijning.statistiek.interventie"].sudo()
+        triggers = (
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE"
+            " 'ondermijning_statistiek_interventie_cell%'"
+        )
+        cr.execute(triggers)
+        self.assertEqual(cr.fetchone()[0], 7, "on interventions, traces, instruments")
+        Interventie._drop_cells()
+        cr.execute(triggers)
+        self.assertEqual(cr.fetchone()[0], 0, "no trigger left")
+        Interventie._install_cells()
+        summed, fresh = Interventie._cells_sql()
+        for first, second in ((summed, fresh), (fresh, summed)):
+            cr.execute(f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second})) x")
+            self.assertEqual(cr.fetchone()[0], 0)
