@@ -1,8 +1,12 @@
 import datetime
 import io
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.ondermijning_rapportage.report.ondermijning_statistiek import STORE
 
 from .common import QUIET, RapportageCase
 
@@ -190,6 +194,39 @@ class TestStatisticsSurvivePurge(RapportageCase):
                 self.assertEqual(
                     after[key], before[user.login][key], f"{key} for {user.login}"
                 )
+
+    def test_stored_rows_equal_their_definition_after_a_purge_with_a_failure(self):
+        """The statistics' stored rows (kept by triggers on the signals and
+        the traces) equal their definition after a purge in which a batch
+        failed half-way and was undone, then done in halves."""
+        Signal = type(self.env["ondermijning.signaal"])
+        original = Signal._retention_destroy_linked
+        bad = self.ended[3]
+        Stat = self.env["ondermijning.statistiek"].sudo()
+        rows = Stat.search_count([])
+
+        def failing_late(records, files):
+            original(records, files)
+            if bad.id in records.ids:
+                raise ValueError("simulated failure")
+
+        with (
+            patch.object(Signal, "_retention_destroy_linked", failing_late),
+            mute_logger(
+                "odoo.addons.ondermijning_signalen.models.ondermijning_bewaartermijn"
+            ),
+        ):
+            destroyed, failed = self.purge()
+        self.assertEqual((destroyed, failed), (len(self.ended) - 1, [bad.id]))
+        self.env.flush_all()
+        cr = self.env.cr
+        stored = f"SELECT * FROM {STORE}"
+        definition = Stat._definition()
+        for first, second in ((stored, definition), (definition, stored)):
+            cr.execute(f"SELECT count(*) FROM (({first}) EXCEPT ALL ({second})) x")
+            self.assertEqual(cr.fetchone()[0], 0, "stored rows equal the definition")
+        self.assertEqual(Stat.search_count([("destroyed", "=", True)]), destroyed)
+        self.assertEqual(Stat.search_count([]), rows, "one row per signal, as before")
 
     def test_destruction_log_for_the_privacyfunctionaris(self):
         if "ondermijning.vernietiging" not in self.env:

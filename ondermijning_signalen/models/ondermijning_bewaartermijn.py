@@ -3,6 +3,7 @@ applies them (seal, propose, destroy, remind). The scheduled actions only
 call the engine."""
 
 import logging
+import time
 from datetime import timedelta
 
 from odoo import api, fields, models, modules
@@ -24,6 +25,14 @@ DEFAULT_RULES = {
     "casus_afgesloten": {"months": 60, "seal": False},
 }
 RULE_FIELDS_THAT_MOVE_SIGNALS = {"company_id", "end_state", "months", "seal", "active"}
+# The purge's batches when no size is given: the first one this size, the
+# next ones sized to take about BATCH_SECONDS each, within these bounds. A
+# batch is one transaction holding its signals' locks; the statements and
+# commits per batch are what small batches pay per signal.
+BATCH_FIRST = 500
+BATCH_MIN = 100
+BATCH_MAX = 5000
+BATCH_SECONDS = 3.0
 
 
 class OndermijningBewaartermijn(models.Model):
@@ -171,12 +180,13 @@ class OndermijningBewaartermijn(models.Model):
         return not modules.module.current_test
 
     @api.model
-    def _cron_purge(self, batch_size=500, limit=None):
+    def _cron_purge(self, batch_size=None, limit=None):
         """Daily: seal what ended, propose destruction lists where approval
         is required, and destroy every signal whose retention expired, batch
         by batch. Each batch is committed with its traces and log lines, so
         an interruption leaves whole records only and the next run goes on
-        where it stopped. Returns (destroyed, failed)."""
+        where it stopped. ``batch_size``: signals per batch (default: sized
+        as the run goes, ``_next_batch_size``). Returns (destroyed, failed)."""
         self = self.sudo()
         today = fields.Date.today()
         self._replay_destruction_journal(today, batch_size)
@@ -343,53 +353,37 @@ class OndermijningBewaartermijn(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _destroy_in_batches(self, candidate_ids, today, batch_size, replay=False):
+    def _next_batch_size(self, size, seconds):
+        """The size of the next batch when none was given: about
+        BATCH_SECONDS of work (at most twice or half the last size)."""
+        factor = min(max(BATCH_SECONDS / max(seconds, 0.001), 0.5), 2.0)
+        return min(max(int(size * factor), BATCH_MIN), BATCH_MAX)
+
+    @api.model
+    def _destroy_in_batches(self, candidate_ids, today, batch_size=None, replay=False):
         """Destroy batch by batch. A batch is one unit (savepoint, then a
         commit outside tests); when a record in it fails, the batch is
-        redone record by record so that only the failing one is skipped.
-        What went is journaled outside the database before the commit
-        (``replay``: it is in the journal already)."""
+        redone in halves (``_destroy_part``) so that only the failing one is
+        skipped. What went is journaled outside the database before the
+        commit (``replay``: it is in the journal already)."""
         Vernietiging = self.env["ondermijning.vernietiging"]
-        Signal = self.env["ondermijning.signaal"].sudo()
         Attachment = self.env["ir.attachment"].sudo()
         Cron = self.env["ir.cron"]
         # what an interrupted run deleted but did not get to remove
         Attachment._ondermijning_remove_queued_files()
         total = len(candidate_ids)
         destroyed, failed = 0, []
-        for batch_ids in split_every(batch_size, candidate_ids, list):
+        size = batch_size or BATCH_FIRST
+        position = 0
+        while position < total:
+            started = time.monotonic()
+            batch_ids = candidate_ids[position : position + size]
+            position += len(batch_ids)
             ids = self._lock_destroyable(batch_ids, today, replay=replay)
             hashes = {} if replay else Vernietiging._journal_hashes(ids)
-            gone = []
-            files = []
-            try:
-                with self.env.cr.savepoint():
-                    Signal.browse(ids)._retention_destroy(files)
-                destroyed += len(ids)
-                gone = ids
-            except Exception:
-                _logger.info(
-                    "Retention purge: a batch failed; retrying it record by record.",
-                    exc_info=True,
-                )
-                self.env.invalidate_all()
-                files = []
-                for signal_id in ids:
-                    record_files = []
-                    try:
-                        with self.env.cr.savepoint():
-                            Signal.browse(signal_id)._retention_destroy(record_files)
-                        destroyed += 1
-                        gone.append(signal_id)
-                        files += record_files
-                    except Exception:
-                        # no content in the log: the id is enough to find it
-                        _logger.exception(
-                            "Retention purge: signal id %s could not be destroyed.",
-                            signal_id,
-                        )
-                        self.env.invalidate_all()
-                        failed.append(signal_id)
+            gone, files = [], []
+            self._destroy_part(ids, gone, files, failed)
+            destroyed += len(gone)
             # the files are queued with the deletion of their rows
             Attachment._ondermijning_queue_files(files)
             Vernietiging._journal_append([hashes[i] for i in gone if i in hashes])
@@ -400,8 +394,46 @@ class OndermijningBewaartermijn(models.Model):
             # the rows are gone (committed): now the files, at once (taking
             # them off the queue is committed with the next batch)
             Attachment._ondermijning_remove_files(files)
+            if not batch_size:
+                size = self._next_batch_size(size, time.monotonic() - started)
         Cron._notify_progress(done=destroyed, remaining=0)
         return destroyed, failed
+
+    @api.model
+    def _destroy_part(self, ids, gone, files, failed):
+        """Destroy the signals ``ids`` as one unit (a savepoint): all of them
+        or none. When that fails, each half is tried on its own, down to the
+        record that fails, which is skipped (``failed``) and retried on the
+        next run: a batch of n with one bad record costs about 2·log2(n)
+        tries, not n. ``gone`` and ``files`` receive what went."""
+        if not ids:
+            return
+        part_files = []
+        try:
+            with self.env.cr.savepoint():
+                self.env["ondermijning.signaal"].sudo().browse(ids)._retention_destroy(
+                    part_files
+                )
+        except Exception:
+            self.env.invalidate_all()
+            if len(ids) == 1:
+                # no content in the log: the id is enough to find it
+                _logger.exception(
+                    "Retention purge: signal id %s could not be destroyed.", ids[0]
+                )
+                failed.append(ids[0])
+                return
+            _logger.info(
+                "Retention purge: a batch of %s failed; retrying it in halves.",
+                len(ids),
+                exc_info=True,
+            )
+            half = len(ids) // 2
+            self._destroy_part(ids[:half], gone, files, failed)
+            self._destroy_part(ids[half:], gone, files, failed)
+            return
+        gone.extend(ids)
+        files.extend(part_files)
 
     @api.model
     def _propose_destruction_lists(self, today):

@@ -1,4 +1,5 @@
 import os
+import sys
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -685,6 +686,89 @@ class TestRetention(OndermijningCase):
             )
         self.assertFalse(bad.exists())
         self.assertEqual(len(self.logs(*names)), 5)
+
+    def test_a_batch_failing_late_is_undone_whole_then_done_in_halves(self):
+        """A batch that fails after its traces and log lines were written
+        and its messages and documents deleted leaves nothing of that: its
+        savepoint undoes it all; its halves are then tried down to the bad
+        record, which stays whole."""
+        signals = self.expired_batch(4)
+        bad, names = signals[1], signals.mapped("name")
+        gone_names = (signals - bad).mapped("name")
+        Spoor = self.env["ondermijning.signaal.spoor"].sudo()
+        traces = Spoor.search_count([])
+        paths = [
+            a._full_path(a.store_fname)
+            for a in self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", SIGNAAL), ("res_id", "=", bad.id)])
+        ]
+        Signal = type(self.env[SIGNAAL])
+        original = Signal._retention_destroy_linked
+        tried = []
+
+        def failing_late(records, files):
+            original(records, files)
+            tried.append(len(records))
+            if bad.id in records.ids:
+                raise ValueError("simulated failure")
+
+        with freeze_time(signals[0].date_destroy):
+            with (
+                patch.object(Signal, "_retention_destroy_linked", failing_late),
+                mute_logger(
+                    "odoo.addons.ondermijning_signalen.models.ondermijning_bewaartermijn"
+                ),
+            ):
+                self.assertEqual(self.purge(batch_size=4), (3, [bad.id]))
+        # the batch of 4, its first half, each of that half's records, the
+        # second half
+        self.assertEqual(tried, [4, 2, 1, 1, 2])
+        self.env.invalidate_all()
+        self.assertFalse(self.alive(signals - bad))
+        self.assertWhole(bad)
+        self.assertTrue(paths and all(os.path.isfile(p) for p in paths))
+        self.assertEqual(Spoor.search_count([]), traces + 3)
+        self.assertEqual(
+            sorted(self.logs(*names).mapped("reference")), sorted(gone_names)
+        )
+
+    def test_batches_without_a_size_grow_while_they_are_quick(self):
+        signals = self.expired_batch(7)
+        Engine = type(self.Engine)
+        original = Engine._lock_destroyable
+        sizes = []
+
+        def spy(engine, ids, today, replay=False):
+            sizes.append(len(ids))
+            return original(engine, ids, today, replay=replay)
+
+        engine_module = sys.modules[Engine._destroy_in_batches.__module__]
+        with (
+            freeze_time(signals[0].date_destroy),
+            patch.multiple(
+                engine_module, BATCH_FIRST=1, BATCH_MIN=1, BATCH_SECONDS=3600
+            ),
+            patch.object(Engine, "_lock_destroyable", spy),
+        ):
+            self.assertEqual(self.purge(), (7, []))
+        self.assertEqual(sizes, [1, 2, 4])
+        self.assertFalse(self.alive(signals))
+
+    def test_next_batch_size_aims_at_its_time_within_bounds(self):
+        from ..models.ondermijning_bewaartermijn import (
+            BATCH_MAX,
+            BATCH_MIN,
+            BATCH_SECONDS,
+        )
+
+        size = self.Engine._next_batch_size
+        self.assertEqual(size(1000, BATCH_SECONDS), 1000)
+        self.assertEqual(size(1000, BATCH_SECONDS / 1.25), 1250)
+        self.assertEqual(size(1000, BATCH_SECONDS / 10), 2000, "at most twice")
+        self.assertEqual(size(1000, BATCH_SECONDS * 10), 500, "at least half")
+        self.assertEqual(size(BATCH_MAX, 0), BATCH_MAX)
+        self.assertEqual(size(BATCH_MIN, BATCH_SECONDS * 10), BATCH_MIN)
 
     def test_a_killed_purge_leaves_whole_records_and_resumes(self):
         signals = self.expired_batch(5)

@@ -33,7 +33,11 @@ def parse_args():
     parser.add_argument(
         "-n", "--count", type=int, default=100000, help="signals (default 100000)"
     )
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        help="signals per batch (default: the scheduled action's, sized as it goes)",
+    )
     parser.add_argument("--chunk", type=int, default=5000, help="rows per bulk insert")
     parser.add_argument(
         "--profile", metavar="FILE", help="cProfile the engine's run into FILE"
