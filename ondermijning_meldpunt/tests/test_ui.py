@@ -6,6 +6,7 @@ handler's side is an Odoo tour in the web client. axe-core (vendored in
 tests/data, MPL-2.0) checks every public page for WCAG 2.1 A/AA violations."""
 
 import json
+import logging
 import os
 import tempfile
 import time
@@ -18,6 +19,16 @@ from .common import MeldpuntCase, photo_with_gps
 
 AXE = "ondermijning_meldpunt/tests/data/axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def idle_socket_is_not_an_error(record):
+    """Chromium opens spare connections ahead of need; the test server
+    closes one that stays idle 5 s, and early 18.0 builds log that as a
+    werkzeug error, which fails the test (later builds log it as info in
+    test mode, ``RequestHandler.log_error``): do as they do."""
+    if record.levelno >= logging.ERROR and "] Request timed out: " in str(record.msg):
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
 
 
 class PublicBrowser:
@@ -155,6 +166,9 @@ class TestMeldpuntInTheBrowser(MeldpuntCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        werkzeug = logging.getLogger("werkzeug")
+        werkzeug.addFilter(idle_socket_is_not_an_error)
+        cls.addClassCleanup(werkzeug.removeFilter, idle_socket_is_not_an_error)
         (cls.intake | cls.collega).write({"lang": "en_US", "tz": "Europe/Amsterdam"})
         folder = tempfile.mkdtemp(prefix="meldpunt-test-")
         cls.photo = os.path.join(folder, "IMG_2024.jpg")
