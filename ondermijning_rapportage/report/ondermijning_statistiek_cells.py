@@ -98,6 +98,39 @@ def bucket_bounds(bucket):
     return low, low + 30
 
 
+# The transition tables a statement-level trigger of each operation sees.
+TRANSITION_TABLES = {
+    "insert": "NEW TABLE AS new_rows",
+    "update": "NEW TABLE AS new_rows OLD TABLE AS old_rows",
+    "delete": "OLD TABLE AS old_rows",
+}
+
+
+def delta_trigger(cr, name, table, op, statement):
+    """Make the statement-level trigger ``name`` AFTER ``op`` on
+    ``table`` that runs ``statement`` over the transition tables (new_rows,
+    old_rows), skipped when the statement changed no row (a refresh that
+    changed nothing: no work, no plan)."""
+    transition = TRANSITION_TABLES[op]
+    run(
+        cr,
+        f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
+        LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF EXISTS (SELECT FROM {transition.split()[-1]}) THEN
+                {statement};
+            END IF;
+            RETURN NULL;
+        END $body$""",
+    )
+    run(
+        cr,
+        f"""CREATE TRIGGER {name} AFTER {op.upper()} ON {table}
+        REFERENCING {transition}
+        FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
+    )
+
+
 def swap_query(model, domain, table, allowed):
     """The query of ``domain`` on the view of ``model`` (its record rules
     included, as Odoo builds it) over ``table`` under the view's alias, or
@@ -290,30 +323,13 @@ class OndermijningStatistiek(models.Model):
             " UNION ALL SELECT -1, o.* FROM old_rows o",
             "delete": "SELECT -1 AS sign, o.* FROM old_rows o",
         }
-        tables = {
-            "insert": "NEW TABLE AS new_rows",
-            "update": "NEW TABLE AS new_rows OLD TABLE AS old_rows",
-            "delete": "OLD TABLE AS old_rows",
-        }
         for op, rows in sources.items():
-            name = f"{CELLS}_{op}"
-            run(
+            delta_trigger(
                 cr,
-                f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
-                LANGUAGE plpgsql AS $body$
-                BEGIN
-                    -- a refresh that changed nothing: no work
-                    IF EXISTS (SELECT FROM {tables[op].split()[-1]}) THEN
-                        {self._cells_select(f"({rows})", "FALSE")};
-                    END IF;
-                    RETURN NULL;
-                END $body$""",
-            )
-            run(
-                cr,
-                f"""CREATE TRIGGER {name} AFTER {op.upper()} ON {STORE}
-                REFERENCING {tables[op]}
-                FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
+                f"{CELLS}_{op}",
+                STORE,
+                op,
+                self._cells_select(f"({rows})", "FALSE"),
             )
         return result
 

@@ -8,7 +8,7 @@ from odoo.tools import SQL
 from odoo.addons.ondermijning_signalen.tools.periods import local_month_sql
 
 from .ondermijning_statistiek import run
-from .ondermijning_statistiek_cells import fold_sql, swap_query
+from .ondermijning_statistiek_cells import delta_trigger, fold_sql, swap_query
 
 CELLS = "ondermijning_statistiek_interventie_cell"
 CELL_COLUMNS = (
@@ -234,11 +234,6 @@ class OndermijningStatistiekInterventie(models.Model):
                 ],
             },
         }
-        tables = {
-            "insert": "NEW TABLE AS new_rows",
-            "update": "NEW TABLE AS new_rows OLD TABLE AS old_rows",
-            "delete": "OLD TABLE AS old_rows",
-        }
         short = {  # names within PostgreSQL's 63 characters
             "ondermijning_interventie": "live",
             "ondermijning_interventie_spoor": "trace",
@@ -246,23 +241,12 @@ class OndermijningStatistiekInterventie(models.Model):
         }
         for table, ops in triggers.items():
             for op, signed in ops.items():
-                name = f"{CELLS}_{short[table]}_{op}"
-                run(
+                delta_trigger(
                     cr,
-                    f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
-                    LANGUAGE plpgsql AS $body$
-                    BEGIN
-                        IF EXISTS (SELECT FROM {tables[op].split()[-1]}) THEN
-                            {self._cells_select(signed)};
-                        END IF;
-                        RETURN NULL;
-                    END $body$""",
-                )
-                run(
-                    cr,
-                    f"""CREATE TRIGGER {name} AFTER {op.upper()} ON {table}
-                    REFERENCING {tables[op]}
-                    FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
+                    f"{CELLS}_{short[table]}_{op}",
+                    table,
+                    op,
+                    self._cells_select(signed),
                 )
 
     def _drop_cells(self):
