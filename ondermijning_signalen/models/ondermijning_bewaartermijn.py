@@ -10,6 +10,7 @@ from odoo import api, fields, models, modules
 from odoo.tools import SQL, split_every
 
 from .. import stappenplan
+from .ir_attachment import PurgedFileRemover
 from .ondermijning_weging_uitkomst import END_STATES
 
 _logger = logging.getLogger(__name__)
@@ -375,27 +376,35 @@ class OndermijningBewaartermijn(models.Model):
         destroyed, failed = 0, []
         size = batch_size or BATCH_FIRST
         position = 0
-        while position < total:
-            started = time.monotonic()
-            batch_ids = candidate_ids[position : position + size]
-            position += len(batch_ids)
-            ids = self._lock_destroyable(batch_ids, today, replay=replay)
-            hashes = {} if replay else Vernietiging._journal_hashes(ids)
-            gone, files = [], []
-            self._destroy_part(ids, gone, files, failed)
-            destroyed += len(gone)
-            # the files are queued with the deletion of their rows
-            Attachment._ondermijning_queue_files(files)
-            Vernietiging._journal_append([hashes[i] for i in gone if i in hashes])
-            remaining = max(total - destroyed - len(failed), 0)
-            Cron._notify_progress(done=destroyed, remaining=remaining)
-            if self._auto_commit():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            # the rows are gone (committed): now the files, at once (taking
-            # them off the queue is committed with the next batch)
-            Attachment._ondermijning_remove_files(files)
-            if not batch_size:
-                size = self._next_batch_size(size, time.monotonic() - started)
+        remover = PurgedFileRemover(Attachment)
+        try:
+            while position < total:
+                started = time.monotonic()
+                batch_ids = candidate_ids[position : position + size]
+                position += len(batch_ids)
+                ids = self._lock_destroyable(batch_ids, today, replay=replay)
+                hashes = {} if replay else Vernietiging._journal_hashes(ids)
+                gone, files = [], []
+                self._destroy_part(ids, gone, files, failed)
+                destroyed += len(gone)
+                # the files are queued with the deletion of their rows; those
+                # of the batches before that are removed meanwhile come off
+                Attachment._ondermijning_queue_files(files)
+                remover.collect()
+                Vernietiging._journal_append([hashes[i] for i in gone if i in hashes])
+                remaining = max(total - destroyed - len(failed), 0)
+                Cron._notify_progress(done=destroyed, remaining=remaining)
+                if self._auto_commit():
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                # the rows are gone (committed): now the files, in a thread
+                # while the next batch runs
+                remover.submit(files)
+                if not batch_size:
+                    size = self._next_batch_size(size, time.monotonic() - started)
+        except BaseException:
+            remover.shutdown()  # what was submitted stays queued
+            raise
+        remover.close()
         Cron._notify_progress(done=destroyed, remaining=0)
         return destroyed, failed
 

@@ -9,9 +9,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
 from .. import stappenplan
+from ..tools import destroy
 from ..tools.crypto import EncryptedChar
 from .ondermijning_audit_log import silenced
 
@@ -192,12 +192,10 @@ class OndermijningSignaal(models.Model):
         log line each, in the current transaction. ``files`` receives the
         names of the filestore files to remove once this is committed.
 
-        The rows hanging from the signals themselves by model and id
-        (messages with their tracking values and notifications, followers,
-        documents) go set-based (``_retention_destroy_linked``); the ORM
-        unlink does the rest (activities, the signals). The receipts of the
-        melders and the other records of a signal go first, through the ORM,
-        so that their messages and documents go with them."""
+        The signals go with everything that exists only inside them (the
+        melders' receipts, subjects, wegingen, consultations, notes, and
+        their chatter, followers, activities and documents) set-based
+        (``tools/destroy.py``); a closed casus goes with its last signal."""
         signals = (
             self.sudo()
             .with_context(
@@ -227,63 +225,15 @@ class OndermijningSignaal(models.Model):
         self.env["ondermijning.vernietigingslijst.regel"]._mark_destroyed(ids)
         env = signals.env
         with silenced():  # the destruction log is the record of this
-            for model in (
-                "ondermijning.notitie",
-                "ondermijning.melding",
-                "ondermijning.weging",
-                "ondermijning.bronraadpleging",
-                "ondermijning.subject",
-            ):
-                records = env[model].search([("signaal_id", "in", ids)])
-                env["ondermijning.audit.log"]._forget_records(model, records.ids)
-                records.unlink()
-            env["ondermijning.audit.log"]._forget_records(self._name, ids)
-            signals._retention_destroy_linked(files)
-            signals.unlink()
+            destroy.destroy(
+                env,
+                self._name,
+                ids,
+                files,
+                forget=env["ondermijning.audit.log"]._forget_records,
+            )
             casussen.with_env(env)._retention_destroy_when_empty(files)
         return signals
-
-    def _retention_destroy_linked(self, files):
-        """What hangs from a batch by model and id, in one statement per
-        table, before the signals (whose unlink then finds none of it): the
-        chatter, the followers and the documents of the signals and of their
-        messages. Their ORM unlinks cost per row what the purge of 10^5
-        signals cannot pay: ``mail.message.unlink`` works out whom to tell on
-        the bus (nobody is told about destroyed signals), every unlink looks
-        up defaults, external ids and documents of each deleted id. None of
-        these rows has an external id or a default, and what links to them
-        goes by foreign keys (tracking values, notifications, reactions, the
-        subtypes of followers). The documents' files go to ``files``,
-        removed once this is committed."""
-        if not self:
-            return
-        cr = self.env.cr
-        self.env.flush_all()
-        ids = tuple(self.ids)
-        cr.execute(
-            "DELETE FROM mail_message WHERE model = %s AND res_id IN %s RETURNING id",
-            [self._name, ids],
-        )
-        message_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
-        cr.execute(
-            SQL(
-                """
-            DELETE FROM ir_attachment
-             WHERE (res_model = %(model)s AND res_id IN %(ids)s)
-                OR (res_model = 'mail.message' AND res_id IN %(messages)s)
-            RETURNING store_fname
-            """,
-                model=self._name,
-                ids=ids,
-                messages=message_ids,
-            )
-        )
-        files.extend(row[0] for row in cr.fetchall() if row[0])
-        cr.execute(
-            "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s",
-            [self._name, ids],
-        )
-        self.env.invalidate_all(flush=False)
 
 
 class OndermijningCasus(models.Model):
@@ -310,11 +260,11 @@ class OndermijningCasus(models.Model):
         env["ondermijning.interventie.spoor"]._create_for_interventions(
             interventions.ids
         )
-        env["ondermijning.notitie"].search(
-            ["|", ("casus_id", "in", ids), ("interventie_id", "in", interventions.ids)]
-        ).unlink()
-        interventions.unlink()
-        env["ondermijning.weging"].search([("casus_id", "in", ids)]).unlink()
-        env["ondermijning.audit.log"]._forget_records(self._name, ids)
-        empty.unlink()
+        destroy.destroy(
+            env,
+            self._name,
+            ids,
+            files,
+            forget=env["ondermijning.audit.log"]._forget_records,
+        )
         return empty
