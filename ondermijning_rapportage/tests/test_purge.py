@@ -1,12 +1,12 @@
 import datetime
 import io
-from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.ondermijning_rapportage.report.ondermijning_statistiek import STORE
+from odoo.addons.ondermijning_signalen.tests.common import destroy_failing_for
 
 from .common import QUIET, RapportageCase
 
@@ -199,19 +199,12 @@ class TestStatisticsSurvivePurge(RapportageCase):
         """The statistics' stored rows (kept by triggers on the signals and
         the traces) equal their definition after a purge in which a batch
         failed half-way and was undone, then done in halves."""
-        Signal = type(self.env["ondermijning.signaal"])
-        original = Signal._retention_destroy_linked
         bad = self.ended[3]
         Stat = self.env["ondermijning.statistiek"].sudo()
         rows = Stat.search_count([])
 
-        def failing_late(records, files):
-            original(records, files)
-            if bad.id in records.ids:
-                raise ValueError("simulated failure")
-
         with (
-            patch.object(Signal, "_retention_destroy_linked", failing_late),
+            destroy_failing_for(bad.id),
             mute_logger(
                 "odoo.addons.ondermijning_signalen.models.ondermijning_bewaartermijn"
             ),

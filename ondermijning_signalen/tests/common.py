@@ -1,11 +1,13 @@
 import subprocess
 import tempfile
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
 from odoo.addons.ondermijning_signalen import stappenplan
+from odoo.addons.ondermijning_signalen.tools import destroy
 
 ROLE_GROUPS = {
     "melder": "base.group_user",
@@ -17,6 +19,26 @@ ROLE_GROUPS = {
     "beheerder": "ondermijning_signalen.group_beheerder",
     "analist": "ondermijning_signalen.group_analist",
 }
+
+
+@contextmanager
+def destroy_failing_for(signal_id, tried=None):
+    """The purge's destruction failing late (after its deletes) for any batch
+    of signals that holds ``signal_id``; ``tried`` receives the size of
+    every batch of signals tried."""
+    original = destroy.destroy
+
+    def failing_late(env, model_name, ids, files, forget=None):
+        doomed = original(env, model_name, ids, files, forget=forget)
+        if model_name == "ondermijning.signaal":
+            if tried is not None:
+                tried.append(len(ids))
+            if signal_id in ids:
+                raise ValueError("simulated failure")
+        return doomed
+
+    with patch.object(destroy, "destroy", failing_late):
+        yield
 
 
 class OndermijningCase(TransactionCase):

@@ -15,7 +15,7 @@ from odoo.addons.ondermijning_signalen import stappenplan
 from odoo.addons.ondermijning_signalen.models.ir_attachment import PurgedFileRemover
 from odoo.addons.ondermijning_signalen.tools import destroy
 
-from .common import OndermijningCase
+from .common import OndermijningCase, destroy_failing_for
 
 SIGNAAL = "ondermijning.signaal"
 
@@ -779,20 +779,10 @@ class TestRetention(OndermijningCase):
             .sudo()
             .search([("res_model", "=", SIGNAAL), ("res_id", "=", bad.id)])
         ]
-        original = destroy.destroy
         tried = []
-
-        def failing_late(env, model_name, ids, files, forget=None):
-            doomed = original(env, model_name, ids, files, forget=forget)
-            if model_name == SIGNAAL:
-                tried.append(len(ids))
-                if bad.id in ids:
-                    raise ValueError("simulated failure")
-            return doomed
-
         with freeze_time(signals[0].date_destroy):
             with (
-                patch.object(destroy, "destroy", failing_late),
+                destroy_failing_for(bad.id, tried),
                 mute_logger(
                     "odoo.addons.ondermijning_signalen.models.ondermijning_bewaartermijn"
                 ),
