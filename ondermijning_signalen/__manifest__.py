@@ -12,6 +12,7 @@
     "installable": True,
     "depends": ["base", "mail", "auth_signup", "auth_totp_mail_enforce"],
     "external_dependencies": {"python": ["cryptography"]},
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "ondermijning_signalen/static/src/**/*",

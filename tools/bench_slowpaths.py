@@ -88,6 +88,45 @@ def explain(env, function, runs):
     return buffers, total
 
 
+def set_open_agenda(env, company, deelnemer, count):
+    """Put ``count`` open signals on the deelnemer's board, through the ORM
+    (which keeps his agenda rows): open signals beyond that are taken off
+    his agendas, or open signals of the gemeente are put on his latest
+    overleg. Returns the number his board then shows."""
+    from odoo import Command
+
+    def shown():
+        Signal = env(user=deelnemer.id, su=False)["ondermijning.signaal"]
+        return Signal.with_context(allowed_company_ids=company.ids).search(
+            [("end_state", "=", False)], order="id"
+        )
+
+    overleggen = env["ondermijning.overleg"].search(
+        [("user_ids", "in", deelnemer.ids), ("company_id", "=", company.id)],
+        order="date desc, id desc",
+    )
+    cards = shown()
+    if len(cards) > count:
+        extra = set(cards[count:].ids)
+        for overleg in overleggen:
+            if ids := extra.intersection(overleg.signaal_ids.ids):
+                overleg.write({"signaal_ids": [Command.unlink(i) for i in ids]})
+    elif len(cards) < count and overleggen:
+        more = env["ondermijning.signaal"].search(
+            [
+                ("company_id", "=", company.id),
+                ("end_state", "=", False),
+                ("is_sealed", "=", False),
+                ("id", "not in", cards.ids),
+            ],
+            limit=count - len(cards),
+            order="id",
+        )
+        overleggen[0].write({"signaal_ids": [Command.link(i) for i in more.ids]})
+    env.flush_all()
+    return len(shown())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-c", "--config", required=True)
@@ -96,6 +135,14 @@ def main():
     parser.add_argument("--gemeente", default="Gemeente Enschede")
     parser.add_argument(
         "--roles", default="medewerker,overleg", help="comma-separated roles"
+    )
+    parser.add_argument(
+        "--agenda-cards",
+        type=int,
+        metavar="N",
+        help="first give the deelnemer N open signals on his agendas (rolled "
+        "back at the end): databases of different sizes then compare on the "
+        "same board, and differ in their history only",
     )
     args = parser.parse_args()
 
@@ -135,6 +182,9 @@ def main():
             f"{total} signals; {args.gemeente}: the deelnemer has {agenda} signals "
             f"on his agendas, {clearances} cleared for his organisation"
         )
+        if args.agenda_cards is not None:
+            cards = set_open_agenda(env, company, deelnemer, args.agenda_cards)
+            print(f"the deelnemer's board set to {cards} open signals (rolled back)")
         for role, user in who.items():
             user_env = env(
                 user=user.id,

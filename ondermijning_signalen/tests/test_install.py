@@ -1,5 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextlib
+
 from odoo.tests import HttpCase, TransactionCase, tagged
+
+from odoo.addons.ondermijning_signalen import uninstall_hook
+
+
+class RolledBack(Exception):
+    """Leaves a savepoint undone."""
 
 
 @tagged("post_install", "-at_install")
@@ -11,6 +19,26 @@ class TestInstall(TransactionCase):
             [("name", "=", "ondermijning_signalen")]
         )
         self.assertEqual(module.state, "installed")
+
+    def test_uninstall_hook_drops_what_the_models_do_not(self):
+        """Tables of models go with an uninstall; the agenda rows' trigger
+        functions and the purge's file queue are dropped by the hook."""
+
+        def left():
+            self.env.cr.execute(
+                "SELECT count(*) FROM pg_proc WHERE proname IN "
+                "('ondermijning_agenda_row_fill', 'ondermijning_agenda_row_follow')"
+            )
+            functions = self.env.cr.fetchone()[0]
+            self.env.cr.execute("SELECT to_regclass('ondermijning_purged_file')")
+            return functions, self.env.cr.fetchone()[0] is not None
+
+        self.assertEqual(left(), (2, True))
+        with contextlib.suppress(RolledBack), self.env.cr.savepoint():
+            uninstall_hook(self.env)
+            self.assertEqual(left(), (0, False))
+            raise RolledBack
+        self.assertEqual(left(), (2, True))
 
     def test_root_menu(self):
         menu = self.env.ref("ondermijning_signalen.menu_ondermijning_root")
