@@ -1,3 +1,4 @@
+import json
 import os
 import sys
 from datetime import timedelta
@@ -489,9 +490,19 @@ class TestRetention(OndermijningCase):
         ):
             self.assertTrue(set(model_ids) <= set(inside.get(model, ())), model)
 
+        self.env.cr.execute("SELECT coalesce(max(id), 0) FROM bus_bus")
+        last_bus_id = self.env.cr.fetchone()[0]
         with freeze_time(sig.date_destroy):
             self.assertEqual(self.purge(), (1, []))
+            self.env.cr.precommit.run()  # the bus messages are written
 
+        # the assignee's activity counter is told, as mail.activity.unlink does
+        self.env.cr.execute(
+            "SELECT message FROM bus_bus WHERE id > %s AND channel LIKE %s",
+            [last_bus_id, f'%"res.partner",{self.users["medewerker"].partner_id.id}]'],
+        )
+        told = [json.loads(message)["payload"] for (message,) in self.env.cr.fetchall()]
+        self.assertIn({"activity_deleted": True, "count_diff": -1}, told)
         for model, model_ids in inside.items():
             self.assertFalse(self.alive(self.env[model].browse(model_ids)), model)
             self.assertFalse(self.count_rows_referring_to(model, model_ids), model)
@@ -618,7 +629,7 @@ class TestRetention(OndermijningCase):
             "odoo.addons.mail.models.mail_activity_mixin": "activities",
             "odoo.addons.mail.models.mail_message": "documents of messages",
             "odoo.addons.mail.models.mail_activity": "the assignee's counter "
-            "on the bus (refreshed on the next page)",
+            "on the bus (notify_activity_owners)",
             "odoo.addons.mail.models.mail_followers": "nothing besides",
             "odoo.addons.base.models.ir_attachment": "files (collected)",
             "odoo.addons.base.models.ir_model": "external ids: nothing besides",

@@ -17,13 +17,15 @@ in one statement per table:
   rows in turn (the documents of a message);
 - what ``unlink`` does besides: stored fields of surviving records that
   depend on the destroyed ones are marked for recomputation, defaults that
-  name them are discarded, the cache is invalidated.
+  name them are discarded, the assignees of due activities are told on the
+  bus, the cache is invalidated.
 
 What this does not do is run Python ``unlink`` overrides or ``@api.ondelete``
 methods of the models it reaches; ``tests/test_retention.py`` fails when one
 of those models gets one, so that it is handled here first.
 """
 
+from odoo import fields
 from odoo.tools import SQL
 
 
@@ -149,6 +151,29 @@ def delete_references(env, doomed, files):
                 todo.append((ref_model, [row[0] for row in rows]))
 
 
+def notify_activity_owners(env, doomed):
+    """Tell the assignees of the doomed records' activities that were due
+    that these are gone, as ``mail.activity.unlink`` does (their counter in
+    the web client's systray follows): one bus message per user."""
+    counts = {}
+    for model_name, ids in doomed.items():
+        env.cr.execute(
+            """
+            SELECT user_id, count(*) FROM mail_activity
+             WHERE res_model = %s AND res_id = ANY(%s::int[])
+               AND user_id IS NOT NULL AND date_deadline <= %s
+          GROUP BY user_id
+            """,
+            [model_name, id_array(ids), fields.Date.today()],
+        )
+        for user_id, count in env.cr.fetchall():
+            counts[user_id] = counts.get(user_id, 0) + count
+    for user_id, count in sorted(counts.items()):
+        env["res.users"].browse(user_id)._bus_send(
+            "mail.activity/updated", {"activity_deleted": True, "count_diff": -count}
+        )
+
+
 def discard_defaults(env, doomed):
     """Defaults (``ir.default``) that name a doomed record go, as with
     ``unlink``; one small query finds that there are none."""
@@ -181,6 +206,7 @@ def destroy(env, model_name, ids, files, forget=None):
             with env.protecting(records._fields.values(), records):
                 records.modified(fnames, before=True)
     discard_defaults(env, doomed)
+    notify_activity_owners(env, doomed)
     delete_references(env, doomed, files)
     # the rest goes with it by ON DELETE CASCADE
     env.cr.execute(
