@@ -334,7 +334,11 @@ class TestRegisterImportLimits(ImportCase):
                 self.wizard(content).action_preview()
 
     def test_implausible_dates_are_reasons_in_the_preview(self):
-        tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+        # the gemeente's tomorrow, as the importer counts days
+        local_today = datetime.datetime.now(
+            self.env["ondermijning.statistiek"]._tz()
+        ).date()
+        tomorrow = local_today + datetime.timedelta(days=1)
         rows = [
             dict(self.GOOD, **{"MMA-nummer": "D-2", "Ontvangen": "01-01-0001"}),
             dict(self.GOOD, **{"MMA-nummer": "D-3", "Ontvangen": "31-12-9999"}),

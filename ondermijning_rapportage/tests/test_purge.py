@@ -228,7 +228,9 @@ class TestStatisticsSurvivePurge(RapportageCase):
             self.ended.filtered(lambda s: s.company_id == self.gemeente).mapped("name")
         )
         self.purge()
-        today = datetime.date.today()
+        # the gemeente's day (in the hour before midnight there, UTC's is the
+        # day before)
+        today = datetime.datetime.now(self.env["ondermijning.statistiek"]._tz()).date()
         book = self.export("privacy", "vernietiging", date_from=today, date_to=today)
         sheet = book["Vernietigingslijst"]
         rows = self.as_dicts(sheet)

@@ -73,27 +73,32 @@ def reference_fields(registry):
     return cache["_ondermijning_reference_fields"]
 
 
-def outside_fields(registry, model_name, doomed_models):
-    """The fields of ``model_name`` on which stored fields of other models
-    than ``doomed_models`` depend: those to mark as modified before its
-    records are deleted (a casus counts its signals). The fields of the
-    destroyed records themselves need no recomputation."""
-    key = (model_name, frozenset(doomed_models))
+def outside_fields(registry, model_name):
+    """The fields of ``model_name`` on which stored fields of records that
+    outlive its records depend: those to mark as modified before its
+    records are deleted (a casus counts its signals). A trigger reached
+    through a cascading many2one to the destroyed record (a subject's
+    gemeente follows its signal's) concerns a record destroyed with it."""
     cache = registry.__dict__.setdefault("_ondermijning_outside_fields", {})
-    if key not in cache:
+    if model_name not in cache:
+
+        def reaches_outside(tree, model):
+            for key, subtree in tree.items():
+                inside = (key.model_name, key.name) in cascade_children(registry, model)
+                if inside:
+                    if reaches_outside(subtree, key.model_name):
+                        return True
+                elif subtree.root or any(subtree.values()):
+                    return True
+            return False
+
         model = registry[model_name]
-
-        def reaches_outside(tree):
-            if any(field.model_name not in doomed_models for field in tree.root or ()):
-                return True
-            return any(reaches_outside(sub) for sub in tree.values())
-
-        cache[key] = [
+        cache[model_name] = [
             name
             for name, field in model._fields.items()
-            if reaches_outside(registry.get_trigger_tree([field]))
+            if reaches_outside(registry.get_trigger_tree([field]), model_name)
         ]
-    return cache[key]
+    return cache[model_name]
 
 
 def doomed_records(env, model_name, ids):
@@ -200,7 +205,7 @@ def destroy(env, model_name, ids, files, forget=None):
     for model, model_ids in doomed.items():
         if forget:
             forget(model, model_ids)
-        fnames = outside_fields(env.registry, model, set(doomed))
+        fnames = outside_fields(env.registry, model)
         if fnames:
             records = env[model].browse(model_ids)
             with env.protecting(records._fields.values(), records):
