@@ -208,7 +208,9 @@ def destroy(env, model_name, ids, files, forget=None):
         fnames = outside_fields(env.registry, model)
         if fnames:
             records = env[model].browse(model_ids)
-            with env.protecting(records._fields.values(), records):
+            # their own computed fields are not to be recomputed
+            computed = [field for field in records._fields.values() if field.compute]
+            with env.protecting(computed, records):
                 records.modified(fnames, before=True)
     discard_defaults(env, doomed)
     notify_activity_owners(env, doomed)
