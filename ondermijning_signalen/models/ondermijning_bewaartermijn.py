@@ -10,7 +10,7 @@ from odoo import api, fields, models, modules
 from odoo.tools import SQL, split_every
 
 from .. import stappenplan
-from .ir_attachment import PurgedFileRemover
+from ..tools.purged_files import PurgedFileRemover
 from .ondermijning_weging_uitkomst import END_STATES
 
 _logger = logging.getLogger(__name__)

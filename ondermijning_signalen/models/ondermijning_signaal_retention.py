@@ -225,13 +225,7 @@ class OndermijningSignaal(models.Model):
         self.env["ondermijning.vernietigingslijst.regel"]._mark_destroyed(ids)
         env = signals.env
         with silenced():  # the destruction log is the record of this
-            destroy.destroy(
-                env,
-                self._name,
-                ids,
-                files,
-                forget=env["ondermijning.audit.log"]._forget_records,
-            )
+            destroy.destroy(env, self._name, ids, files)
             casussen.with_env(env)._retention_destroy_when_empty(files)
         return signals
 
@@ -260,11 +254,5 @@ class OndermijningCasus(models.Model):
         env["ondermijning.interventie.spoor"]._create_for_interventions(
             interventions.ids
         )
-        destroy.destroy(
-            env,
-            self._name,
-            ids,
-            files,
-            forget=env["ondermijning.audit.log"]._forget_records,
-        )
+        destroy.destroy(env, self._name, ids, files)
         return empty

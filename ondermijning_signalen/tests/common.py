@@ -28,8 +28,8 @@ def destroy_failing_for(signal_id, tried=None):
     every batch of signals tried."""
     original = destroy.destroy
 
-    def failing_late(env, model_name, ids, files, forget=None):
-        doomed = original(env, model_name, ids, files, forget=forget)
+    def failing_late(env, model_name, ids, files):
+        doomed = original(env, model_name, ids, files)
         if model_name == "ondermijning.signaal":
             if tried is not None:
                 tried.append(len(ids))

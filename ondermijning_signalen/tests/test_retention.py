@@ -13,8 +13,8 @@ from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.ondermijning_signalen import stappenplan
-from odoo.addons.ondermijning_signalen.models.ir_attachment import PurgedFileRemover
 from odoo.addons.ondermijning_signalen.tools import destroy
+from odoo.addons.ondermijning_signalen.tools.purged_files import PurgedFileRemover
 
 from .common import OndermijningCase, destroy_failing_for
 

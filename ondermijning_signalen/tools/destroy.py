@@ -36,10 +36,16 @@ def id_array(ids):
     return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
+def registry_cache(registry, name):
+    """A dict kept on the registry: what is read from the models is read
+    again when the registry is (on install, upgrade or uninstall)."""
+    return registry.__dict__.setdefault(f"_ondermijning_{name}", {})
+
+
 def cascade_children(registry, model_name):
     """(model, column) of the stored many2one fields that point at
     ``model_name`` with ON DELETE CASCADE: records that cannot outlive it."""
-    cache = registry.__dict__.setdefault("_ondermijning_cascade_children", {})
+    cache = registry_cache(registry, "cascade_children")
     if model_name not in cache:
         cache[model_name] = sorted(
             (field.model_name, field.name)
@@ -58,9 +64,9 @@ def cascade_children(registry, model_name):
 def reference_fields(registry):
     """(model, table, model column, id column) of the stored
     ``Many2oneReference`` fields: rows that name a record by model and id."""
-    cache = registry.__dict__
-    if "_ondermijning_reference_fields" not in cache:
-        cache["_ondermijning_reference_fields"] = sorted(
+    cache = registry_cache(registry, "reference_fields")
+    if "all" not in cache:
+        cache["all"] = sorted(
             (model._name, model._table, field.model_field, field.name)
             for model in registry.values()
             if model._auto and not model._abstract and not model._transient
@@ -70,7 +76,7 @@ def reference_fields(registry):
             and field.model_name == model._name
             and model._fields[field.model_field].store
         )
-    return cache["_ondermijning_reference_fields"]
+    return cache["all"]
 
 
 def outside_fields(registry, model_name):
@@ -79,7 +85,7 @@ def outside_fields(registry, model_name):
     records are deleted (a casus counts its signals). A trigger reached
     through a cascading many2one to the destroyed record (a subject's
     gemeente follows its signal's) concerns a record destroyed with it."""
-    cache = registry.__dict__.setdefault("_ondermijning_outside_fields", {})
+    cache = registry_cache(registry, "outside_fields")
     if model_name not in cache:
 
         def reaches_outside(tree, model):
@@ -195,16 +201,16 @@ def discard_defaults(env, doomed):
         Defaults.discard_records(env[model_name].browse(doomed[model_name]))
 
 
-def destroy(env, model_name, ids, files, forget=None):
+def destroy(env, model_name, ids, files):
     """Delete the records ``ids`` of ``model_name`` with everything that
     exists only inside them and every row that names any of it, set-based.
-    ``forget(model, ids)`` is called for each model first (the audit log
-    keeps its lines without the ids). Returns {model: ids} destroyed."""
+    The audit log keeps its lines about them, without the ids. Returns
+    {model: ids} destroyed."""
     env.flush_all()
     doomed = doomed_records(env, model_name, ids)
+    Audit = env["ondermijning.audit.log"]
     for model, model_ids in doomed.items():
-        if forget:
-            forget(model, model_ids)
+        Audit._forget_records(model, model_ids)
         fnames = outside_fields(env.registry, model)
         if fnames:
             records = env[model].browse(model_ids)
